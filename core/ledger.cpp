@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ledger.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+#include <unordered_map>
+
+namespace cims::core {
+
+std::string_view to_string(EventKind k)
+{
+    switch (k) {
+    case EventKind::recorded: return "recorded";
+    case EventKind::derived: return "derived";
+    case EventKind::status_changed: return "status_changed";
+    case EventKind::corrected: return "corrected";
+    case EventKind::released: return "released";
+    }
+    return "";
+}
+
+std::string_view to_string(Effect::Kind k)
+{
+    switch (k) {
+    case Effect::Kind::remaining: return "remaining";
+    case Effect::Kind::added: return "added";
+    case Effect::Kind::moved_in: return "moved_in";
+    case Effect::Kind::moved_out: return "moved_out";
+    case Effect::Kind::correction: return "correction";
+    case Effect::Kind::cancelled: return "cancelled";
+    case Effect::Kind::reduced: return "reduced";
+    case Effect::Kind::cleared: return "cleared";
+    case Effect::Kind::closed: return "closed";
+    }
+    return "";
+}
+
+namespace {
+
+/// Same-date order of design.md §3: recorded < derived < status changed < corrected < released.
+int rank_of(EventKind k)
+{
+    return static_cast<int>(k);
+}
+
+/// One step of an area's timeline.
+struct Step {
+    enum class Type { own, child_derived, release } type;
+    const Date* date;
+    int rank;
+    const std::string* tie; // activity or hazard id
+    std::int64_t event_id;
+    const HazardEvent* hazard_event = nullptr;
+    const ReleaseEvent* release = nullptr;
+
+    bool operator<(const Step& o) const
+    {
+        return std::tie(*date, rank, *tie, event_id) < std::tie(*o.date, o.rank, *o.tie, o.event_id);
+    }
+};
+
+Effect::Kind effect_of(ReleaseKind k)
+{
+    switch (k) {
+    case ReleaseKind::cancelled: return Effect::Kind::cancelled;
+    case ReleaseKind::reduced: return Effect::Kind::reduced;
+    case ReleaseKind::cleared: return Effect::Kind::cleared;
+    }
+    return Effect::Kind::cleared;
+}
+
+/// Replays one area; moved-in areas of derived areas flow through `moved` (event id → m²).
+class AreaReplay {
+public:
+    AreaReplay(const HazardFacts& facts, const RegionIndex& regions, std::unordered_map<std::int64_t, double>& moved,
+               ReplayResult& out)
+        : m_facts(facts), m_regions(regions), m_moved(moved), m_out(out)
+    {
+    }
+
+    void run()
+    {
+        std::vector<Step> steps;
+        for (const HazardEvent& e : m_facts.events)
+            steps.push_back({Step::Type::own, &e.date, rank_of(e.kind), &m_facts.hazard_id, e.event_id, &e, nullptr});
+        for (const HazardEvent* c : m_facts.children)
+            steps.push_back({Step::Type::child_derived, &c->date, rank_of(EventKind::derived), &c->hazard_id,
+                             c->event_id, c, nullptr});
+        for (const ReleaseEvent* r : m_facts.releases)
+            steps.push_back({Step::Type::release, &r->date, rank_of(EventKind::released), &r->activity_id,
+                             r->event_id, nullptr, r});
+        std::sort(steps.begin(), steps.end());
+
+        for (const Step& s : steps) {
+            if (!m_started) {
+                // Nothing applies before the area exists: a spatial candidate is simply not linked.
+                if (s.type != Step::Type::own || !is_start(*s.hazard_event)) continue;
+                start(*s.hazard_event);
+                continue;
+            }
+            switch (s.type) {
+            case Step::Type::own: apply_own(*s.hazard_event); break;
+            case Step::Type::child_derived: derive_child(*s.hazard_event); break;
+            case Step::Type::release: release(*s.release); break;
+            }
+        }
+        if (!m_started) return;
+        m_state.hazard_id = m_facts.hazard_id;
+        m_state.home_region = m_home;
+        m_state.status = m_status;
+        m_state.remaining = std::move(m_remaining);
+        m_state.remaining_m2 = m_remaining_m2;
+        m_state.closed_on = m_open ? std::nullopt : m_closed_on;
+        m_out.states.push_back(std::move(m_state));
+    }
+
+private:
+    static bool is_start(const HazardEvent& e) { return e.kind == EventKind::recorded || e.kind == EventKind::derived; }
+
+    void emit(Effect::Kind kind, std::int64_t event_id, const Date& date, Status status, double area, int count = 0)
+    {
+        m_out.effects.push_back(
+            Effect{event_id, m_facts.hazard_id, date, m_home, status, m_facts.contam_mask, kind, area, count});
+    }
+
+    /// Books the stock change after an event that left `area` m² remaining (and a closure).
+    void settle(std::int64_t event_id, const Date& date, double area)
+    {
+        const bool open = area >= closed_below_m2;
+        if (area != m_remaining_m2 || open != m_open)
+            emit(Effect::Kind::remaining, event_id, date, m_status, area - m_remaining_m2, int(open) - int(m_open));
+        if (m_open && !open) {
+            emit(Effect::Kind::closed, event_id, date, m_status, 0.0, 1);
+            m_closed_on = date;
+        }
+        m_remaining_m2 = area;
+        m_open = open;
+    }
+
+    void start(const HazardEvent& e)
+    {
+        m_started = true;
+        m_home = m_regions.home_of(e.geometry);
+        m_status = e.status.value_or(Status::SHA);
+        m_state.recorded_on = e.date;
+        m_remaining = e.geometry.clone();
+        const double area = m_remaining.area_m2();
+        if (e.kind == EventKind::derived) {
+            const auto it = m_moved.find(e.event_id);
+            const double moved_in = it == m_moved.end() ? 0.0 : it->second;
+            emit(Effect::Kind::moved_in, e.event_id, e.date, m_status, moved_in);
+            emit(Effect::Kind::added, e.event_id, e.date, m_status, area - moved_in);
+        } else {
+            emit(Effect::Kind::added, e.event_id, e.date, m_status, area);
+        }
+        m_remaining_m2 = 0;
+        m_open = false;
+        settle(e.event_id, e.date, area);
+        m_declared = e.geometry.clone();
+    }
+
+    void apply_own(const HazardEvent& e)
+    {
+        // A later recorded/derived record of a known area (a file imported out of date order)
+        // acts as a status change plus a correction at its date.
+        if (e.status && *e.status != m_status) change_status(e.event_id, e.date, *e.status);
+        if (!e.geometry.is_null() && (e.kind == EventKind::corrected || !e.geometry.equals_exact(m_declared)))
+            correct(e.event_id, e.date, e.geometry);
+    }
+
+    void change_status(std::int64_t event_id, const Date& date, Status to)
+    {
+        const Status from = m_status;
+        emit(Effect::Kind::moved_out, event_id, date, from, m_remaining_m2);
+        emit(Effect::Kind::moved_in, event_id, date, to, m_remaining_m2);
+        m_status = to;
+        // Stock moves between strata with the measured area it had.
+        emit(Effect::Kind::remaining, event_id, date, from, -m_remaining_m2, -int(m_open));
+        emit(Effect::Kind::remaining, event_id, date, to, m_remaining_m2, int(m_open));
+    }
+
+    void correct(std::int64_t event_id, const Date& date, const gis::Geometry& corrected)
+    {
+        std::vector<const gis::Geometry*> parts;
+        for (const auto& p : m_released) parts.push_back(&p);
+        gis::Geometry released = gis::Geometry::union_all(parts);
+        gis::Geometry next = corrected.difference(released);
+        m_remaining = std::move(next);
+        const double after = m_remaining.area_m2();
+        emit(Effect::Kind::correction, event_id, date, m_status, after - m_remaining_m2);
+        settle(event_id, date, after);
+        m_declared = corrected.clone();
+    }
+
+    // Areas moved or released are measured as the decrease of the remaining area, so that
+    // geodesic areas, which are not exactly additive when an overlay inserts vertices on an edge,
+    // still balance to the square metre; they differ from the area of the intersection by a few
+    // parts per million.
+    void derive_child(const HazardEvent& child)
+    {
+        m_remaining = m_remaining.difference(child.geometry);
+        const double after = m_remaining.area_m2();
+        const double moved_m2 = m_remaining_m2 - after;
+        m_moved[child.event_id] = moved_m2;
+        emit(Effect::Kind::moved_out, child.event_id, child.date, m_status, moved_m2);
+        settle(child.event_id, child.date, after);
+    }
+
+    void release(const ReleaseEvent& r)
+    {
+        const auto kind = release_kind_of(r.method);
+        if (!kind) return;
+        gis::Geometry part = r.geometry.intersection(m_remaining);
+        // Linked spatially only where it overlaps with an area; a shared edge is not a link.
+        if (r.hazard_id.empty() && part.is_empty()) return;
+        double after = m_remaining_m2;
+        if (!part.is_empty()) {
+            m_remaining = m_remaining.difference(r.geometry);
+            after = m_remaining.area_m2();
+            m_released.push_back(std::move(part));
+        }
+        const double credited = m_remaining_m2 - after;
+        const double outside = std::max(0.0, r.geometry.area_m2() - credited);
+        m_out.credits.push_back(Credit{r.event_id, r.activity_id, m_facts.hazard_id, *kind, r.date, credited, outside});
+        emit(effect_of(*kind), r.event_id, r.date, m_status, credited);
+        settle(r.event_id, r.date, after);
+    }
+
+    const HazardFacts& m_facts;
+    const RegionIndex& m_regions;
+    std::unordered_map<std::int64_t, double>& m_moved;
+    ReplayResult& m_out;
+
+    bool m_started = false;
+    std::string m_home;
+    Status m_status = Status::SHA;
+    gis::Geometry m_remaining;
+    gis::Geometry m_declared; // the last recorded or corrected geometry
+    std::vector<gis::Geometry> m_released;
+    double m_remaining_m2 = 0;
+    bool m_open = false;
+    std::optional<Date> m_closed_on;
+    HazardState m_state;
+};
+
+} // namespace
+
+ReplayResult replay(const std::vector<HazardFacts*>& hazards, const RegionIndex& regions)
+{
+    // Parents before children: order by depth in the derivation tree, then by id.
+    std::unordered_map<std::string, const HazardFacts*> by_id;
+    for (const HazardFacts* h : hazards) by_id[h->hazard_id] = h;
+    auto depth_of = [&](const HazardFacts* h) {
+        int depth = 0;
+        for (const HazardFacts* p = h; !p->parent_id.empty() && depth < 1000; ++depth) {
+            const auto it = by_id.find(p->parent_id);
+            if (it == by_id.end()) break;
+            p = it->second;
+        }
+        return depth;
+    };
+    std::vector<std::pair<int, const HazardFacts*>> order;
+    for (const HazardFacts* h : hazards) order.emplace_back(depth_of(h), h);
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.first, a.second->hazard_id) < std::tie(b.first, b.second->hazard_id);
+    });
+
+    ReplayResult out;
+    std::unordered_map<std::int64_t, double> moved;
+    for (const auto& [depth, h] : order) AreaReplay(*h, regions, moved, out).run();
+    return out;
+}
+
+} // namespace cims::core

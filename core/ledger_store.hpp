@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// LedgerStore: what the ledger needs from a database. SpatialiteStore implements it on the embedded
+// default; a PostGIS implementation serves the same ledger code and tests.
+#pragma once
+
+#include "core/ledger.hpp"
+#include "core/records.hpp"
+#include "core/region_index.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace cims::core {
+
+/// Facts loaded for a replay; owns the events HazardFacts points at.
+struct LedgerFacts {
+    std::deque<HazardEvent> events;
+    std::deque<ReleaseEvent> releases;
+    std::map<std::string, HazardFacts> hazards;
+};
+
+struct ImportInfo {
+    std::string file_name;
+    std::string layer;
+    std::string sha256;
+    std::string kind; // hazards | activities | regions
+    std::string imported_by;
+    std::string organisation;
+    std::int64_t accepted = 0;
+    std::int64_t rejected = 0;
+};
+
+/// What is known of a hazardous area before a new record about it is applied.
+struct KnownHazard {
+    std::string hazard_id;
+    std::string parent_id;
+    ContamMask contam_mask = 0;
+    std::vector<HazardEvent> events; // its own events, in ledger order
+};
+
+struct KnownActivity {
+    std::string activity_id;
+    std::string hazard_id;
+    Method method;
+    Date end_date;
+    std::string geometry_wkb;
+};
+
+/// Sums of effects for one stratum, kind and year, filtered by contamination.
+struct StratumTotal {
+    std::string region;
+    Status status;
+    int year;
+    Effect::Kind kind;
+    double area_m2;
+    std::int64_t count_delta;
+};
+
+struct RegionItems {
+    std::string region;
+    ItemsDestroyed items;
+};
+
+class LedgerStore {
+public:
+    virtual ~LedgerStore() = default;
+
+    virtual void begin() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() = 0;
+
+    virtual void set_setting(const std::string& key, const std::string& value) = 0;
+    virtual std::optional<std::string> setting(const std::string& key) = 0;
+
+    virtual void replace_regions(const std::vector<Region>& regions, int level) = 0;
+    virtual std::vector<Region> load_regions() = 0;
+    /// code → name of every region.
+    virtual std::map<std::string, std::string> region_names() = 0;
+
+    virtual std::optional<std::int64_t> find_import(const std::string& sha256, const std::string& layer,
+                                                    const std::string& kind) = 0;
+    virtual std::int64_t add_import(const ImportInfo& info) = 0;
+
+    virtual std::optional<KnownHazard> find_hazard(const std::string& hazard_id) = 0;
+    virtual void insert_hazard(const HazardRecord& record, std::int64_t import_id) = 0;
+    virtual std::optional<KnownActivity> find_activity(const std::string& activity_id) = 0;
+    virtual void insert_activity(const ActivityRecord& record, std::int64_t import_id, const std::string& located_region) = 0;
+
+    /// Appends a recorded/derived/status changed/corrected event; returns its id.
+    virtual std::int64_t append_hazard_event(const HazardEvent& event, std::int64_t import_id) = 0;
+    /// Appends the released event of an activity; returns its id.
+    virtual std::int64_t append_release_event(const std::string& activity_id, const std::string& hazard_id,
+                                              const Date& date, std::int64_t import_id) = 0;
+
+    /// Hazardous areas with any event geometry whose box intersects `box`.
+    virtual std::set<std::string> hazards_near(const gis::Envelope& box) = 0;
+    virtual std::set<std::string> children_of(const std::set<std::string>& ids) = 0;
+    virtual std::set<std::string> parents_of(const std::set<std::string>& ids) = 0;
+    virtual std::set<std::string> all_hazard_ids() = 0;
+
+    /// Loads the facts of the given areas: their events, their children's derived events, their
+    /// explicit releases and every spatially linked release whose box meets one of their geometries.
+    virtual void load_facts(const std::set<std::string>& ids, LedgerFacts& facts) = 0;
+
+    /// Replaces the derived rows (effects, credits, state) of the replayed areas.
+    virtual void write_replay(const std::set<std::string>& ids, const ReplayResult& result) = 0;
+    /// Recomputes where and for which contamination each activity's items count: every activity
+    /// when `all`, else those releasing on the given areas or in `activity_ids`.
+    virtual void attribute_items(const std::set<std::string>& hazard_ids, const std::set<std::string>& activity_ids,
+                                 bool all) = 0;
+    /// Relocates every activity in the regions (after a regions load).
+    virtual void relocate_activities(const RegionIndex& regions) = 0;
+    virtual void refresh_totals() = 0;
+
+    /// Totals of every year up to `last_year` for areas whose contamination meets `mask`.
+    virtual std::vector<StratumTotal> totals(int last_year, ContamMask mask) = 0;
+    virtual std::vector<RegionItems> items_destroyed(int year, ContamMask mask) = 0;
+    /// Latest year with any event or activity; nullopt on an empty ledger.
+    virtual std::optional<int> latest_year() = 0;
+};
+
+/// Opens the SpatiaLite database at `path` (which must be at this binary's schema version).
+std::unique_ptr<LedgerStore> open_spatialite_store(const std::string& path);
+
+} // namespace cims::core

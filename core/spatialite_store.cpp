@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SpatialiteStore: LedgerStore on the embedded SpatiaLite database (schema/migrations).
+#include "core/ledger_store.hpp"
+
+#include "schema/database.hpp"
+#include "schema/migrator.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+namespace cims::core {
+
+namespace {
+
+using schema::Database;
+using schema::Statement;
+
+std::string now_utc()
+{
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+EventKind parse_event_kind(const std::string& k)
+{
+    if (k == "recorded") return EventKind::recorded;
+    if (k == "derived") return EventKind::derived;
+    if (k == "status_changed") return EventKind::status_changed;
+    if (k == "corrected") return EventKind::corrected;
+    return EventKind::released;
+}
+
+Effect::Kind parse_effect_kind(const std::string& k)
+{
+    static const std::pair<const char*, Effect::Kind> kinds[] = {
+        {"remaining", Effect::Kind::remaining}, {"added", Effect::Kind::added},
+        {"moved_in", Effect::Kind::moved_in},   {"moved_out", Effect::Kind::moved_out},
+        {"correction", Effect::Kind::correction}, {"cancelled", Effect::Kind::cancelled},
+        {"reduced", Effect::Kind::reduced},     {"cleared", Effect::Kind::cleared},
+        {"closed", Effect::Kind::closed}};
+    for (const auto& [name, kind] : kinds)
+        if (k == name) return kind;
+    return Effect::Kind::remaining;
+}
+
+gis::Geometry geometry_column(const Statement& st, int col)
+{
+    if (st.is_null(col)) return {};
+    return gis::Geometry::from_wkb(st.column_blob(col));
+}
+
+class SpatialiteStore final : public LedgerStore {
+public:
+    explicit SpatialiteStore(const std::string& path) : m_db(path, Database::Mode::open_existing)
+    {
+        schema::require_current(m_db);
+        m_db.exec("CREATE TEMP TABLE IF NOT EXISTS replay_set (hazard_id TEXT PRIMARY KEY)");
+        m_db.exec("CREATE TEMP TABLE IF NOT EXISTS replay_activities (activity_id TEXT PRIMARY KEY)");
+    }
+
+    void begin() override { m_db.exec("BEGIN IMMEDIATE"); }
+    void commit() override { m_db.exec("COMMIT"); }
+    void rollback() override { m_db.exec("ROLLBACK"); }
+
+    void set_setting(const std::string& key, const std::string& value) override
+    {
+        m_db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(1, key)
+            .bind(2, value)
+            .run();
+    }
+
+    std::optional<std::string> setting(const std::string& key) override
+    {
+        auto st = m_db.prepare("SELECT value FROM settings WHERE key = ?");
+        st.bind(1, key);
+        if (st.step()) return st.column_text(0);
+        return std::nullopt;
+    }
+
+    void replace_regions(const std::vector<Region>& regions, int level) override
+    {
+        m_db.exec("DELETE FROM regions");
+        auto st = m_db.prepare(
+            "INSERT INTO regions (region_code, name, level, geom) VALUES (?, ?, ?, CastToMultiPolygon(GeomFromWKB(?, 4326)))");
+        for (const Region& r : regions) {
+            st.bind(1, r.code).bind(2, r.name).bind(3, level).bind_blob(4, r.geometry.to_wkb());
+            st.run();
+        }
+    }
+
+    std::vector<Region> load_regions() override
+    {
+        std::vector<Region> out;
+        auto st = m_db.prepare("SELECT region_code, name, AsBinary(geom) FROM regions ORDER BY region_code");
+        while (st.step()) out.push_back(Region{st.column_text(0), st.column_text(1), geometry_column(st, 2)});
+        return out;
+    }
+
+    std::map<std::string, std::string> region_names() override
+    {
+        std::map<std::string, std::string> out;
+        auto st = m_db.prepare("SELECT region_code, name FROM regions");
+        while (st.step()) out[st.column_text(0)] = st.column_text(1);
+        return out;
+    }
+
+    std::optional<std::int64_t> find_import(const std::string& sha256, const std::string& layer,
+                                            const std::string& kind) override
+    {
+        auto st = m_db.prepare("SELECT import_id FROM imports WHERE sha256 = ? AND layer = ? AND kind = ? AND accepted > 0");
+        st.bind(1, sha256).bind(2, layer).bind(3, kind);
+        if (st.step()) return st.column_int(0);
+        return std::nullopt;
+    }
+
+    std::int64_t add_import(const ImportInfo& info) override
+    {
+        m_db.prepare("INSERT INTO imports (file_name, layer, sha256, kind, imported_at, imported_by, organisation, "
+                     "accepted, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, info.file_name)
+            .bind(2, info.layer)
+            .bind(3, info.sha256)
+            .bind(4, info.kind)
+            .bind(5, now_utc())
+            .bind(6, info.imported_by)
+            .bind(7, info.organisation)
+            .bind(8, info.accepted)
+            .bind(9, info.rejected)
+            .run();
+        return m_db.last_insert_rowid();
+    }
+
+    std::optional<KnownHazard> find_hazard(const std::string& hazard_id) override
+    {
+        auto st = m_db.prepare("SELECT hazard_id, coalesce(parent_id, ''), contam_mask FROM hazards WHERE hazard_id = ?");
+        st.bind(1, hazard_id);
+        if (!st.step()) return std::nullopt;
+        KnownHazard k{st.column_text(0), st.column_text(1), ContamMask(st.column_int(2)), {}};
+        auto ev = m_db.prepare("SELECT event_id, kind, hazard_id, parent_id, status, valid_date, AsBinary(geom) "
+                               "FROM ledger_events WHERE hazard_id = ? AND kind <> 'released'");
+        ev.bind(1, hazard_id);
+        while (ev.step()) k.events.push_back(read_hazard_event(ev));
+        std::sort(k.events.begin(), k.events.end(), [](const HazardEvent& a, const HazardEvent& b) {
+            return std::tie(a.date, a.kind, a.event_id) < std::tie(b.date, b.kind, b.event_id);
+        });
+        return k;
+    }
+
+    void insert_hazard(const HazardRecord& r, std::int64_t import_id) override
+    {
+        m_db.prepare("INSERT INTO hazards (hazard_id, name, contamination, contam_mask, declared_m2, parent_id, "
+                     "organisation, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, r.hazard_id)
+            .bind(2, r.name)
+            .bind(3, format_contamination(r.contam_mask))
+            .bind(4, std::int64_t(r.contam_mask))
+            .bind(5, r.declared_m2)
+            .bind(6, r.parent_id.empty() ? std::optional<std::string>() : std::optional<std::string>(r.parent_id))
+            .bind(7, r.organisation)
+            .bind(8, import_id)
+            .run();
+    }
+
+    std::optional<KnownActivity> find_activity(const std::string& activity_id) override
+    {
+        auto st = m_db.prepare("SELECT activity_id, coalesce(hazard_id, ''), method, end_date, AsBinary(geom) "
+                               "FROM activities WHERE activity_id = ?");
+        st.bind(1, activity_id);
+        if (!st.step()) return std::nullopt;
+        return KnownActivity{st.column_text(0), st.column_text(1), *parse_method(st.column_text(2)),
+                             Date{st.column_text(3)}, st.column_blob(4)};
+    }
+
+    void insert_activity(const ActivityRecord& r, std::int64_t import_id, const std::string& located_region) override
+    {
+        auto st = m_db.prepare(
+            "INSERT INTO activities (activity_id, hazard_id, method, start_date, end_date, organisation, submunitions, "
+            "ap_mines, av_mines, other_erw, area_m2, import_id, located_region, items_region, geom) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromWKB(?, 4326))");
+        st.bind(1, r.activity_id)
+            .bind(2, r.hazard_id.empty() ? std::optional<std::string>() : std::optional<std::string>(r.hazard_id))
+            .bind(3, to_string(r.method))
+            .bind(4, r.start_date ? std::optional<std::string>(r.start_date->iso) : std::nullopt)
+            .bind(5, r.end_date.iso)
+            .bind(6, r.organisation)
+            .bind(7, r.items.submunitions)
+            .bind(8, r.items.ap_mines)
+            .bind(9, r.items.av_mines)
+            .bind(10, r.items.other_erw)
+            .bind(11, r.geometry.area_m2())
+            .bind(12, import_id)
+            .bind(13, located_region)
+            .bind(14, located_region);
+        if (r.geometry.is_empty())
+            st.bind_null(15);
+        else
+            st.bind_blob(15, r.geometry.to_wkb());
+        st.run();
+
+        const PeopleCounts& p = r.people;
+        const struct {
+            const char *sex, *age, *disability;
+            std::int64_t n;
+        } rows[] = {{"female", "adult", "any", p.women}, {"male", "adult", "any", p.men},
+                    {"female", "child", "any", p.girls}, {"male", "child", "any", p.boys},
+                    {"any", "any", "with", p.disabled}};
+        auto people = m_db.prepare(
+            "INSERT INTO people_counts (activity_id, sex, age_group, disability, people) VALUES (?, ?, ?, ?, ?)");
+        for (const auto& row : rows) {
+            if (row.n == 0) continue;
+            people.bind(1, r.activity_id).bind(2, row.sex).bind(3, row.age).bind(4, row.disability).bind(5, row.n);
+            people.run();
+        }
+    }
+
+    std::int64_t append_hazard_event(const HazardEvent& e, std::int64_t import_id) override
+    {
+        auto st = m_db.prepare("INSERT INTO ledger_events (kind, hazard_id, parent_id, status, valid_date, recorded_at, "
+                               "import_id, geom) VALUES (?, ?, ?, ?, ?, ?, ?, CastToMultiPolygon(GeomFromWKB(?, 4326)))");
+        st.bind(1, to_string(e.kind))
+            .bind(2, e.hazard_id)
+            .bind(3, e.parent_id.empty() ? std::optional<std::string>() : std::optional<std::string>(e.parent_id))
+            .bind(4, e.status ? std::optional<std::string>(std::string(to_string(*e.status))) : std::nullopt)
+            .bind(5, e.date.iso)
+            .bind(6, now_utc())
+            .bind(7, import_id);
+        if (e.geometry.is_null())
+            st.bind_null(8);
+        else
+            st.bind_blob(8, e.geometry.to_wkb());
+        st.run();
+        return m_db.last_insert_rowid();
+    }
+
+    std::int64_t append_release_event(const std::string& activity_id, const std::string& hazard_id, const Date& date,
+                                      std::int64_t import_id) override
+    {
+        m_db.prepare("INSERT INTO ledger_events (kind, hazard_id, activity_id, valid_date, recorded_at, import_id) "
+                     "VALUES ('released', ?, ?, ?, ?, ?)")
+            .bind(1, hazard_id.empty() ? std::optional<std::string>() : std::optional<std::string>(hazard_id))
+            .bind(2, activity_id)
+            .bind(3, date.iso)
+            .bind(4, now_utc())
+            .bind(5, import_id)
+            .run();
+        return m_db.last_insert_rowid();
+    }
+
+    std::set<std::string> hazards_near(const gis::Envelope& box) override
+    {
+        std::set<std::string> out;
+        auto st = m_db.prepare(
+            "SELECT DISTINCT e.hazard_id FROM idx_ledger_events_geom r JOIN ledger_events e ON e.event_id = r.pkid "
+            "WHERE r.xmin <= ? AND r.xmax >= ? AND r.ymin <= ? AND r.ymax >= ? AND e.hazard_id IS NOT NULL");
+        st.bind(1, box.max_x).bind(2, box.min_x).bind(3, box.max_y).bind(4, box.min_y);
+        while (st.step()) out.insert(st.column_text(0));
+        return out;
+    }
+
+    std::set<std::string> children_of(const std::set<std::string>& ids) override
+    {
+        fill_set(ids);
+        std::set<std::string> out;
+        auto st = m_db.prepare("SELECT hazard_id FROM hazards WHERE parent_id IN (SELECT hazard_id FROM replay_set)");
+        while (st.step()) out.insert(st.column_text(0));
+        return out;
+    }
+
+    std::set<std::string> parents_of(const std::set<std::string>& ids) override
+    {
+        fill_set(ids);
+        std::set<std::string> out;
+        auto st = m_db.prepare("SELECT parent_id FROM hazards WHERE hazard_id IN (SELECT hazard_id FROM replay_set) "
+                               "AND parent_id IS NOT NULL");
+        while (st.step()) out.insert(st.column_text(0));
+        return out;
+    }
+
+    std::set<std::string> all_hazard_ids() override
+    {
+        std::set<std::string> out;
+        auto st = m_db.prepare("SELECT hazard_id FROM hazards");
+        while (st.step()) out.insert(st.column_text(0));
+        return out;
+    }
+
+    void load_facts(const std::set<std::string>& ids, LedgerFacts& facts) override
+    {
+        fill_set(ids);
+        {
+            auto st = m_db.prepare("SELECT hazard_id, coalesce(parent_id, ''), contam_mask FROM hazards "
+                                   "WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
+            while (st.step()) {
+                HazardFacts& h = facts.hazards[st.column_text(0)];
+                h.hazard_id = st.column_text(0);
+                h.parent_id = st.column_text(1);
+                h.contam_mask = ContamMask(st.column_int(2));
+            }
+        }
+        {
+            auto st = m_db.prepare("SELECT event_id, kind, hazard_id, parent_id, status, valid_date, AsBinary(geom) "
+                                   "FROM ledger_events WHERE hazard_id IN (SELECT hazard_id FROM replay_set) "
+                                   "AND kind <> 'released' ORDER BY event_id");
+            while (st.step()) {
+                HazardEvent e = read_hazard_event(st);
+                auto it = facts.hazards.find(e.hazard_id);
+                if (it != facts.hazards.end()) it->second.events.push_back(std::move(e));
+            }
+        }
+        {
+            // A child leaves its parent once: at its first derived event.
+            auto st = m_db.prepare("SELECT event_id, kind, hazard_id, parent_id, status, valid_date, AsBinary(geom) "
+                                   "FROM ledger_events WHERE kind = 'derived' AND parent_id IN "
+                                   "(SELECT hazard_id FROM replay_set) ORDER BY hazard_id, valid_date, event_id");
+            std::string last_child;
+            while (st.step()) {
+                if (st.column_text(2) == last_child) continue;
+                facts.events.push_back(read_hazard_event(st));
+                last_child = facts.events.back().hazard_id;
+                facts.hazards[facts.events.back().parent_id].children.push_back(&facts.events.back());
+            }
+        }
+        std::map<std::int64_t, const ReleaseEvent*> releases;
+        auto add_release = [&](Statement& st) -> const ReleaseEvent* {
+            const std::int64_t id = st.column_int(0);
+            if (auto it = releases.find(id); it != releases.end()) return it->second;
+            ReleaseEvent r;
+            r.event_id = id;
+            r.activity_id = st.column_text(1);
+            r.hazard_id = st.column_text(2);
+            r.method = *parse_method(st.column_text(3));
+            r.date = Date{st.column_text(4)};
+            r.geometry = geometry_column(st, 5);
+            facts.releases.push_back(std::move(r));
+            releases[id] = &facts.releases.back();
+            return &facts.releases.back();
+        };
+        {
+            auto st = m_db.prepare("SELECT e.event_id, a.activity_id, a.hazard_id, a.method, e.valid_date, AsBinary(a.geom) "
+                                   "FROM ledger_events e JOIN activities a ON a.activity_id = e.activity_id "
+                                   "WHERE e.kind = 'released' AND e.hazard_id IN (SELECT hazard_id FROM replay_set)");
+            while (st.step()) {
+                const ReleaseEvent* r = add_release(st);
+                facts.hazards[r->hazard_id].releases.push_back(r);
+            }
+        }
+        auto spatial = m_db.prepare(
+            "SELECT e.event_id, a.activity_id, '', a.method, e.valid_date, AsBinary(a.geom) "
+            "FROM idx_activities_geom r JOIN activities a ON a.rowid = r.pkid "
+            "JOIN ledger_events e ON e.activity_id = a.activity_id AND e.kind = 'released' "
+            "WHERE r.xmin <= ? AND r.xmax >= ? AND r.ymin <= ? AND r.ymax >= ? AND a.hazard_id IS NULL");
+        for (auto& [id, h] : facts.hazards) {
+            if (!ids.count(id)) continue;
+            std::optional<gis::Envelope> box;
+            for (const HazardEvent& e : h.events) {
+                if (e.geometry.is_empty()) continue;
+                const gis::Envelope env = e.geometry.envelope();
+                if (box)
+                    box->expand(env);
+                else
+                    box = env;
+            }
+            if (!box) continue;
+            spatial.bind(1, box->max_x).bind(2, box->min_x).bind(3, box->max_y).bind(4, box->min_y);
+            while (spatial.step()) h.releases.push_back(add_release(spatial));
+            spatial.reset();
+        }
+    }
+
+    void write_replay(const std::set<std::string>& ids, const ReplayResult& result) override
+    {
+        fill_set(ids);
+        m_db.exec("DELETE FROM ledger_effects WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
+        m_db.exec("DELETE FROM release_credits WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
+        auto effect = m_db.prepare("INSERT INTO ledger_effects (event_id, hazard_id, valid_date, year, region_code, "
+                                   "status, contam_mask, kind, area_m2, count_delta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (const Effect& e : result.effects) {
+            if (!ids.count(e.hazard_id)) continue;
+            effect.bind(1, e.event_id)
+                .bind(2, e.hazard_id)
+                .bind(3, e.date.iso)
+                .bind(4, e.date.year())
+                .bind(5, e.region)
+                .bind(6, to_string(e.status))
+                .bind(7, std::int64_t(e.contam_mask))
+                .bind(8, to_string(e.kind))
+                .bind(9, e.area_m2)
+                .bind(10, e.count_delta);
+            effect.run();
+        }
+        auto credit = m_db.prepare("INSERT INTO release_credits (event_id, activity_id, hazard_id, release_kind, "
+                                   "valid_date, credited_m2, outside_m2) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        for (const Credit& c : result.credits) {
+            if (!ids.count(c.hazard_id)) continue;
+            credit.bind(1, c.event_id)
+                .bind(2, c.activity_id)
+                .bind(3, c.hazard_id)
+                .bind(4, to_string(c.kind))
+                .bind(5, c.date.iso)
+                .bind(6, c.credited_m2)
+                .bind(7, c.outside_m2);
+            credit.run();
+        }
+        auto state = m_db.prepare("UPDATE hazards SET home_region = ?, status = ?, recorded_on = ?, remaining_m2 = ?, "
+                                  "closed_on = ?, remaining = CastToMultiPolygon(GeomFromWKB(?, 4326)) WHERE hazard_id = ?");
+        for (const HazardState& s : result.states) {
+            if (!ids.count(s.hazard_id)) continue;
+            state.bind(1, s.home_region)
+                .bind(2, to_string(s.status))
+                .bind(3, s.recorded_on.iso)
+                .bind(4, s.remaining_m2)
+                .bind(5, s.closed_on ? std::optional<std::string>(s.closed_on->iso) : std::nullopt);
+            if (s.remaining.is_empty())
+                state.bind_null(6);
+            else
+                state.bind_blob(6, s.remaining.to_wkb());
+            state.bind(7, s.hazard_id);
+            state.run();
+        }
+    }
+
+    void attribute_items(const std::set<std::string>& hazard_ids, const std::set<std::string>& activity_ids,
+                         bool all) override
+    {
+        fill_set(hazard_ids);
+        m_db.exec("DELETE FROM replay_activities");
+        auto ins = m_db.prepare("INSERT OR IGNORE INTO replay_activities (activity_id) VALUES (?)");
+        for (const auto& id : activity_ids) {
+            ins.bind(1, id);
+            ins.run();
+        }
+        // Explicit hazard: that area's region and contamination. Linked spatially: the first linked
+        // area's region (by id) and the union of their contamination. Neither: where it lies, and
+        // mask 0, which every contamination filter includes (EOD spot tasks count everywhere).
+        const std::string linked = "FROM release_credits c JOIN hazards h ON h.hazard_id = c.hazard_id "
+                                   "WHERE c.activity_id = activities.activity_id";
+        std::string mask_union = "SELECT max(h.contam_mask & 1)";
+        for (int bit = 2; bit <= 32; bit *= 2) mask_union += " | max(h.contam_mask & " + std::to_string(bit) + ")";
+        std::string sql =
+            "UPDATE activities SET "
+            "items_region = CASE WHEN hazard_id IS NOT NULL THEN coalesce((SELECT home_region FROM hazards h WHERE "
+            "h.hazard_id = activities.hazard_id), located_region) ELSE coalesce((SELECT h.home_region " +
+            linked + " ORDER BY c.hazard_id LIMIT 1), located_region) END, "
+                     "items_mask = CASE WHEN hazard_id IS NOT NULL THEN coalesce((SELECT contam_mask FROM hazards h "
+                     "WHERE h.hazard_id = activities.hazard_id), 0) ELSE coalesce((" +
+            mask_union + " " + linked + "), 0) END";
+        if (!all)
+            sql += " WHERE activity_id IN (SELECT activity_id FROM replay_activities) OR "
+                   "hazard_id IN (SELECT hazard_id FROM replay_set)";
+        m_db.exec(sql);
+    }
+
+    void relocate_activities(const RegionIndex& regions) override
+    {
+        auto read = m_db.prepare("SELECT activity_id, AsBinary(geom) FROM activities WHERE geom IS NOT NULL");
+        auto write = m_db.prepare("UPDATE activities SET located_region = ? WHERE activity_id = ?");
+        std::vector<std::pair<std::string, std::string>> located;
+        while (read.step()) located.emplace_back(read.column_text(0), regions.home_of(geometry_column(read, 1)));
+        for (const auto& [id, region] : located) {
+            write.bind(1, region).bind(2, id);
+            write.run();
+        }
+    }
+
+    void refresh_totals() override
+    {
+        m_db.exec("DELETE FROM stratum_totals");
+        m_db.exec("INSERT INTO stratum_totals (region_code, status, contam_mask, year, kind, area_m2, count_delta) "
+                  "SELECT region_code, status, contam_mask, year, kind, sum(area_m2), sum(count_delta) "
+                  "FROM ledger_effects GROUP BY region_code, status, contam_mask, year, kind");
+    }
+
+    std::vector<StratumTotal> totals(int last_year, ContamMask mask) override
+    {
+        std::vector<StratumTotal> out;
+        auto st = m_db.prepare("SELECT region_code, status, year, kind, sum(area_m2), sum(count_delta) "
+                               "FROM stratum_totals WHERE year <= ? AND (contam_mask & ?) <> 0 "
+                               "GROUP BY region_code, status, year, kind");
+        st.bind(1, last_year).bind(2, std::int64_t(mask));
+        while (st.step())
+            out.push_back(StratumTotal{st.column_text(0), *parse_status(st.column_text(1)), int(st.column_int(2)),
+                                       parse_effect_kind(st.column_text(3)), st.column_double(4), st.column_int(5)});
+        return out;
+    }
+
+    std::vector<RegionItems> items_destroyed(int year, ContamMask mask) override
+    {
+        std::vector<RegionItems> out;
+        auto st = m_db.prepare("SELECT items_region, sum(submunitions), sum(ap_mines), sum(av_mines), sum(other_erw) "
+                               "FROM activities WHERE end_date >= ? AND end_date <= ? "
+                               "AND (items_mask = 0 OR (items_mask & ?) <> 0) GROUP BY items_region");
+        st.bind(1, std::to_string(year) + "-01-01").bind(2, std::to_string(year) + "-12-31").bind(3, std::int64_t(mask));
+        while (st.step())
+            out.push_back(RegionItems{st.column_text(0),
+                                      ItemsDestroyed{st.column_int(1), st.column_int(2), st.column_int(3), st.column_int(4)}});
+        return out;
+    }
+
+    std::optional<int> latest_year() override
+    {
+        auto st = m_db.prepare("SELECT max(y) FROM (SELECT max(valid_date) AS y FROM ledger_events "
+                               "UNION ALL SELECT max(end_date) FROM activities)");
+        if (st.step() && !st.is_null(0)) return std::stoi(st.column_text(0).substr(0, 4));
+        return std::nullopt;
+    }
+
+private:
+    HazardEvent read_hazard_event(const Statement& st)
+    {
+        HazardEvent e;
+        e.event_id = st.column_int(0);
+        e.kind = parse_event_kind(st.column_text(1));
+        e.hazard_id = st.column_text(2);
+        e.parent_id = st.is_null(3) ? std::string() : st.column_text(3);
+        if (!st.is_null(4)) e.status = parse_status(st.column_text(4));
+        e.date = Date{st.column_text(5)};
+        e.geometry = geometry_column(st, 6);
+        return e;
+    }
+
+    void fill_set(const std::set<std::string>& ids)
+    {
+        m_db.exec("DELETE FROM replay_set");
+        auto st = m_db.prepare("INSERT INTO replay_set (hazard_id) VALUES (?)");
+        for (const auto& id : ids) {
+            st.bind(1, id);
+            st.run();
+        }
+    }
+
+    Database m_db;
+};
+
+} // namespace
+
+std::unique_ptr<LedgerStore> open_spatialite_store(const std::string& path)
+{
+    return std::make_unique<SpatialiteStore>(path);
+}
+
+} // namespace cims::core

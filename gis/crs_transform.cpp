@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "crs_transform.hpp"
+
+#include "error.hpp"
+
+#include <proj.h>
+
+#include <cmath>
+#include <string>
+
+namespace cims::gis {
+
+namespace {
+
+template <auto Fn> struct c_deleter {
+    template <class T> void operator()(T* p) const noexcept
+    {
+        if (p) Fn(p);
+    }
+};
+using context_ptr = std::unique_ptr<PJ_CONTEXT, c_deleter<proj_context_destroy>>;
+using pj_ptr = std::unique_ptr<PJ, c_deleter<proj_destroy>>;
+
+std::string proj_message(PJ_CONTEXT* ctx)
+{
+    const int err = proj_context_errno(ctx);
+    const char* text = err ? proj_context_errno_string(ctx, err) : nullptr;
+    return text ? std::string(text) : std::string("PROJ gave no reason");
+}
+
+} // namespace
+
+struct CrsTransform::State {
+    // The context is declared first so it is destroyed last, after the objects created in it.
+    context_ptr ctx;
+    pj_ptr op;
+    std::string source_name;
+    std::string operation;
+    double accuracy = -1;
+    bool noop = false;
+};
+
+CrsTransform::CrsTransform(const std::string& source_crs) : m_state(std::make_unique<State>())
+{
+    auto& s = *m_state;
+    s.ctx.reset(proj_context_create());
+    if (!s.ctx) throw CrsError("cannot create a PROJ context");
+    proj_context_set_enable_network(s.ctx.get(), 0);
+    proj_log_level(s.ctx.get(), PJ_LOG_NONE);
+
+    pj_ptr source(proj_create(s.ctx.get(), source_crs.c_str()));
+    if (!source)
+        throw CrsError("PROJ cannot read the coordinate reference system '" + source_crs.substr(0, 200) +
+                       "': " + proj_message(s.ctx.get()));
+    if (!proj_is_crs(source.get()))
+        throw CrsError("'" + source_crs.substr(0, 200) + "' is not a coordinate reference system");
+    const char* name = proj_get_name(source.get());
+    s.source_name = name ? name : "unnamed CRS";
+
+    pj_ptr target(proj_create(s.ctx.get(), "OGC:CRS84"));
+    if (!target) throw CrsError("PROJ cannot create OGC:CRS84: " + proj_message(s.ctx.get()));
+
+    pj_ptr raw(proj_create_crs_to_crs_from_pj(s.ctx.get(), source.get(), target.get(), nullptr, nullptr));
+    if (!raw)
+        throw CrsError("PROJ found no transformation from '" + s.source_name + "' to WGS 84: " +
+                       proj_message(s.ctx.get()));
+    // GDAL gives coordinates as (easting or longitude, northing or latitude) whatever the CRS's
+    // official axis order: normalise both ends to that order.
+    s.op.reset(proj_normalize_for_visualization(s.ctx.get(), raw.get()));
+    if (!s.op) throw CrsError("PROJ cannot normalise the axis order: " + proj_message(s.ctx.get()));
+
+    PJ_PROJ_INFO info = proj_pj_info(s.op.get());
+    s.operation = info.description ? info.description : "";
+    s.accuracy = info.accuracy;
+    s.noop = proj_is_equivalent_to(source.get(), target.get(), PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS) == 1;
+}
+
+CrsTransform::~CrsTransform() = default;
+CrsTransform::CrsTransform(CrsTransform&&) noexcept = default;
+CrsTransform& CrsTransform::operator=(CrsTransform&&) noexcept = default;
+
+const std::string& CrsTransform::source_name() const noexcept { return m_state->source_name; }
+const std::string& CrsTransform::operation() const noexcept { return m_state->operation; }
+double CrsTransform::accuracy_m() const noexcept { return m_state->accuracy; }
+bool CrsTransform::is_noop() const noexcept { return m_state->noop; }
+
+void CrsTransform::apply(double* x, double* y, std::size_t n) const
+{
+    if (m_state->noop) return;
+    PJ* op = m_state->op.get();
+    for (std::size_t i = 0; i < n; ++i) {
+        PJ_COORD c = proj_coord(x[i], y[i], 0, 0);
+        PJ_COORD r = proj_trans(op, PJ_FWD, c);
+        if (!std::isfinite(r.xy.x) || !std::isfinite(r.xy.y) || r.xy.x == HUGE_VAL) {
+            const std::string reason = proj_message(m_state->ctx.get());
+            proj_errno_reset(op);
+            throw CrsError("coordinate (" + std::to_string(x[i]) + ", " + std::to_string(y[i]) +
+                           ") cannot be transformed from '" + m_state->source_name + "' to WGS 84: " + reason);
+        }
+        x[i] = r.xy.x;
+        y[i] = r.xy.y;
+    }
+}
+
+} // namespace cims::gis

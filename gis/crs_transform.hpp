@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// CrsTransform: a PROJ transformation from any CRS to the canonical OGC:CRS84 (lon, lat).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace cims::gis {
+
+/// Owns a PROJ context (network off: field kits run offline) and one transformation from the
+/// source CRS to OGC:CRS84, normalised to x = easting/longitude, y = northing/latitude on both
+/// sides, which is how GDAL hands coordinates over.
+/// Contract: used on one thread at a time (PROJ contexts are not thread-safe).
+class CrsTransform {
+public:
+    /// \param source_crs anything PROJ reads: "EPSG:32648", WKT1/WKT2, PROJJSON.
+    /// \throws CrsError with PROJ's own message when the CRS or the transformation cannot be built.
+    explicit CrsTransform(const std::string& source_crs);
+    ~CrsTransform();
+    CrsTransform(CrsTransform&&) noexcept;
+    CrsTransform& operator=(CrsTransform&&) noexcept;
+
+    /// Name of the source CRS as PROJ knows it ("WGS 84 / UTM zone 48N").
+    const std::string& source_name() const noexcept;
+    /// Description of the PROJ operation chosen ("UTM zone 48N" inverse ...).
+    const std::string& operation() const noexcept;
+    /// Accuracy of the operation in metres as PROJ states it, negative when unknown.
+    double accuracy_m() const noexcept;
+    /// True when the source already is lon/lat WGS 84 and coordinates pass unchanged.
+    bool is_noop() const noexcept;
+
+    /// Transforms n points in place.
+    /// \throws CrsError naming the first point that failed and PROJ's reason.
+    void apply(double* x, double* y, std::size_t n) const;
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+} // namespace cims::gis

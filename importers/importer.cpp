@@ -1,0 +1,574 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "importer.hpp"
+
+#include "core/ledger_writer.hpp"
+#include "gis/crs_transform.hpp"
+#include "gis/error.hpp"
+#include "importers/vector_source.hpp"
+
+#include <fmt/format.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <stdexcept>
+
+namespace cims::importers {
+
+namespace fs = std::filesystem;
+using core::ActivityRecord;
+using core::HazardRecord;
+
+namespace {
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+std::string trim(const std::string& s)
+{
+    std::size_t b = 0, e = s.size();
+    while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+    return s.substr(b, e - b);
+}
+
+std::string today_iso()
+{
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+const std::set<std::string> hazard_fields = {"hazard_id", "status", "contam", "recorded", "parent_id", "name",
+                                             "declared_m2"};
+const std::set<std::string> activity_fields = {"activity_id", "hazard_id", "method",   "start_date", "end_date",
+                                               "org",         "submunitions", "ap_mines", "av_mines", "other_erw",
+                                               "women",       "men",       "girls",    "boys",       "disabled"};
+
+/// Reads schema fields of one feature through the mapping profile.
+class FieldReader {
+public:
+    FieldReader(const MappingProfile& mapping, const std::set<std::string>& layer_fields)
+        : m_mapping(mapping), m_layer_fields(layer_fields)
+    {
+    }
+
+    /// The schema field's value: mapped file field (or @fid), else the same-named field, else the
+    /// profile's constant. Blank text counts as absent.
+    std::optional<std::string> get(const SourceFeature& f, const std::string& field) const
+    {
+        std::optional<std::string> value;
+        const auto mapped = m_mapping.fields.find(field);
+        if (mapped != m_mapping.fields.end() && mapped->second == "@fid") {
+            return m_mapping.id_prefix + std::to_string(f.fid);
+        }
+        const std::string source = lower(mapped != m_mapping.fields.end() ? mapped->second : field);
+        if (const auto it = f.fields.find(source); it != f.fields.end() && it->second) {
+            std::string t = trim(*it->second);
+            if (!t.empty()) value = m_mapping.map_value(field, t);
+        }
+        if (!value) {
+            if (const auto c = m_mapping.constants.find(field); c != m_mapping.constants.end()) value = c->second;
+        }
+        return value;
+    }
+
+    bool available(const std::string& field) const
+    {
+        const auto mapped = m_mapping.fields.find(field);
+        if (mapped != m_mapping.fields.end()) return true;
+        return m_layer_fields.count(field) || m_mapping.constants.count(field);
+    }
+
+private:
+    const MappingProfile& m_mapping;
+    const std::set<std::string>& m_layer_fields;
+};
+
+/// Everything read from one layer, waiting for the transaction.
+struct PendingLayer {
+    LayerSummary summary;
+    std::string sha256;
+    std::vector<HazardRecord> hazards;
+    std::vector<std::int64_t> hazard_fids;
+    std::vector<ActivityRecord> activities;
+    std::vector<std::int64_t> activity_fids;
+    std::int64_t rejected = 0;
+};
+
+/// Builds records from the features of one layer, collecting rejections and repairs.
+class LayerBuilder {
+public:
+    LayerBuilder(const std::string& file, const std::string& layer, const MappingProfile& mapping,
+                 const std::set<std::string>& layer_fields, const gis::CrsTransform& transform, ImportReport& report,
+                 const std::string& organisation)
+        : m_file(file), m_layer(layer), m_mapping(mapping), m_reader(mapping, layer_fields), m_transform(transform),
+          m_report(report), m_organisation(organisation), m_today(today_iso())
+    {
+    }
+
+    bool reject(std::int64_t fid, const std::string& field, const std::string& value, const std::string& reason,
+                const std::string& fix)
+    {
+        m_report.rejected.push_back(Rejection{m_file, m_layer, fid, field, value, reason, fix});
+        return false;
+    }
+
+    bool build_hazard(const SourceFeature& f, HazardRecord& r)
+    {
+        if (!required_text(f, "hazard_id", r.hazard_id)) return false;
+        std::string text;
+        if (!required_text(f, "status", text)) return false;
+        const auto status = core::parse_status(text);
+        if (!status)
+            return reject(f.fid, "status", text, "unknown status value",
+                          "use SHA or CHA, or translate the file's values in the mapping profile's \"values\": "
+                          "{\"status\": {\"" + text + "\": \"SHA\"}}");
+        r.status = *status;
+        if (!required_text(f, "contam", text)) return false;
+        std::string bad;
+        const auto mask = core::parse_contamination(text, &bad);
+        if (!mask)
+            return reject(f.fid, "contam", text, "unknown contamination type '" + bad + "'",
+                          "use a comma-separated list of CMR, AP, AV, ERW, IED, UNKNOWN");
+        r.contam_mask = *mask;
+        if (!date_field(f, "recorded", true, r.recorded)) return false;
+        r.parent_id = m_reader.get(f, "parent_id").value_or("");
+        r.name = m_reader.get(f, "name").value_or("");
+        r.organisation = m_organisation;
+        if (const auto declared = m_reader.get(f, "declared_m2")) {
+            char* end = nullptr;
+            const double v = std::strtod(declared->c_str(), &end);
+            if (end == declared->c_str() || *end || !std::isfinite(v) || v < 0)
+                return reject(f.fid, "declared_m2", *declared, "not a non-negative number",
+                              "give the declared area in square metres, or leave it empty");
+            r.declared_m2 = v;
+        }
+        return geometry(f, false, r.geometry);
+    }
+
+    bool build_activity(const SourceFeature& f, ActivityRecord& r)
+    {
+        if (!required_text(f, "activity_id", r.activity_id)) return false;
+        std::string text;
+        if (!required_text(f, "method", text)) return false;
+        const auto method = core::parse_method(text);
+        if (!method)
+            return reject(f.fid, "method", text, "unknown method value",
+                          "use NTS, TS, CLEARANCE or EOD, or translate the file's values in the mapping profile's "
+                          "\"values\": {\"method\": {\"" + text + "\": \"CLEARANCE\"}}");
+        r.method = *method;
+        r.hazard_id = m_reader.get(f, "hazard_id").value_or("");
+        if (!date_field(f, "end_date", true, r.end_date)) return false;
+        core::Date start;
+        if (m_reader.get(f, "start_date")) {
+            if (!date_field(f, "start_date", false, start)) return false;
+            if (start > r.end_date)
+                return reject(f.fid, "start_date", start.iso, "starts after it ends (" + r.end_date.iso + ")",
+                              "check start_date and end_date");
+            r.start_date = start;
+        }
+        r.organisation = m_reader.get(f, "org").value_or(m_organisation);
+        std::int64_t* counts[] = {&r.items.submunitions, &r.items.ap_mines, &r.items.av_mines, &r.items.other_erw,
+                                  &r.people.women,       &r.people.men,     &r.people.girls,    &r.people.boys,
+                                  &r.people.disabled};
+        const char* names[] = {"submunitions", "ap_mines", "av_mines", "other_erw", "women",
+                               "men",          "girls",    "boys",     "disabled"};
+        for (std::size_t i = 0; i < std::size(names); ++i)
+            if (!count_field(f, names[i], *counts[i])) return false;
+        return geometry(f, r.method == core::Method::EOD, r.geometry);
+    }
+
+private:
+    bool required_text(const SourceFeature& f, const std::string& field, std::string& out)
+    {
+        const auto v = m_reader.get(f, field);
+        if (!v) {
+            const std::string source = m_mapping.source_of(field);
+            return reject(f.fid, field, "", "required field is empty or missing",
+                          source == field ? "fill in '" + field + "', or map it from another field in the mapping profile"
+                                          : "fill in '" + source + "' (mapped to " + field + ")");
+        }
+        out = *v;
+        return true;
+    }
+
+    bool date_field(const SourceFeature& f, const std::string& field, bool required, core::Date& out)
+    {
+        const auto v = m_reader.get(f, field);
+        if (!v) {
+            if (!required) return true;
+            return reject(f.fid, field, "", "required date is empty or missing",
+                          "fill in '" + m_mapping.source_of(field) + "' as " +
+                              (m_mapping.date_format.empty() ? std::string("YYYY-MM-DD") : m_mapping.date_format));
+        }
+        auto d = core::parse_date(*v, m_mapping.date_format);
+        if (!d) d = core::parse_iso_date(*v); // date-typed fields arrive as ISO whatever the profile says
+        if (!d)
+            return reject(f.fid, field, *v, "not a date",
+                          "write dates as " +
+                              (m_mapping.date_format.empty() ? std::string("YYYY-MM-DD")
+                                                             : "'" + m_mapping.date_format + "'") +
+                              ", or set \"date_format\" in the mapping profile");
+        if (d->iso > m_today)
+            return reject(f.fid, field, *v, "date is in the future", "check the date");
+        if (d->iso < "1960-01-01")
+            return reject(f.fid, field, *v, "date is before 1960", "check the date (a placeholder such as 1899-12-30?)");
+        out = *d;
+        return true;
+    }
+
+    bool count_field(const SourceFeature& f, const std::string& field, std::int64_t& out)
+    {
+        const auto v = m_reader.get(f, field);
+        if (!v) return true;
+        char* end = nullptr;
+        const double d = std::strtod(v->c_str(), &end);
+        if (end == v->c_str() || *end || !std::isfinite(d) || d < 0 || d != std::floor(d) || d > 1e12)
+            return reject(f.fid, field, *v, "not a whole number of zero or more", "give a count, or leave it empty");
+        out = std::int64_t(d);
+        return true;
+    }
+
+    bool geometry(const SourceFeature& f, bool spot_task, gis::Geometry& out)
+    {
+        if (f.wkb.empty()) {
+            if (spot_task) return true;
+            return reject(f.fid, "geometry", "NULL", "the feature has no geometry",
+                          "draw the polygon of the area, or remove the feature");
+        }
+        try {
+            gis::Geometry g = gis::Geometry::from_wkb(f.wkb);
+            if (g.has_z()) g = g.force_2d();
+            const gis::GeometryKind kind = g.kind();
+            if (kind == gis::GeometryKind::empty) {
+                if (spot_task) return true;
+                return reject(f.fid, "geometry", "EMPTY", "the geometry is empty", "draw the polygon of the area");
+            }
+            if (kind == gis::GeometryKind::point && !spot_task)
+                return reject(f.fid, "geometry", "POINT", "a point where a polygon is required",
+                              "send the polygon of the area; points are accepted only for EOD spot tasks");
+            if (kind == gis::GeometryKind::line || kind == gis::GeometryKind::collection)
+                if (g.polygonal().is_empty())
+                    return reject(f.fid, "geometry", kind == gis::GeometryKind::line ? "LINESTRING" : "COLLECTION",
+                                  "not a polygon", "send polygons or multipolygons");
+            g = g.transformed(m_transform);
+            if (kind == gis::GeometryKind::point) {
+                out = std::move(g);
+                return true;
+            }
+            g = g.polygonal();
+            if (!g.is_valid()) {
+                const std::string reason = g.invalid_reason();
+                const double before = g.area_m2();
+                gis::Geometry repaired = g.make_valid();
+                if (repaired.is_empty())
+                    return reject(f.fid, "geometry", reason, "invalid polygon that collapses to nothing when repaired",
+                                  "redraw the polygon");
+                m_report.repaired.push_back(Repair{m_file, m_layer, f.fid, before, repaired.area_m2(), reason});
+                g = std::move(repaired);
+            }
+            if (g.is_empty())
+                return reject(f.fid, "geometry", "EMPTY", "the geometry is empty", "draw the polygon of the area");
+            out = std::move(g);
+            return true;
+        } catch (const gis::CrsError& e) {
+            return reject(f.fid, "geometry", "", e.what(), "check the file's coordinate reference system");
+        } catch (const gis::GeometryError& e) {
+            return reject(f.fid, "geometry", "", e.what(), "redraw the geometry");
+        }
+    }
+
+    const std::string& m_file;
+    const std::string& m_layer;
+    const MappingProfile& m_mapping;
+    FieldReader m_reader;
+    const gis::CrsTransform& m_transform;
+    ImportReport& m_report;
+    std::string m_organisation;
+    std::string m_today;
+};
+
+/// The kind a layer holds: asked for, from the mapping, or inferred from its fields.
+std::string infer_kind(const ImportOptions& options, const MappingProfile& mapping, const FieldReader& reader)
+{
+    if (!options.kind.empty()) return options.kind;
+    if (!mapping.kind.empty()) return mapping.kind;
+    if (reader.available("activity_id") && reader.available("method")) return "activities";
+    if (reader.available("hazard_id") && reader.available("status")) return "hazards";
+    return "";
+}
+
+void read_layer(const std::string& file, VectorSource& source, const SourceLayer& layer, const ImportOptions& options,
+                bool layer_named, ImportReport& report, std::vector<PendingLayer>& pending, const std::string& sha)
+{
+    const MappingProfile mapping = options.mapping.value_or(MappingProfile{});
+    std::set<std::string> layer_fields;
+    for (const auto& n : layer.field_names) layer_fields.insert(lower(n));
+    FieldReader reader(mapping, layer_fields);
+    auto reject_layer = [&](const std::string& field, const std::string& value, const std::string& reason,
+                            const std::string& fix) {
+        report.rejected.push_back(Rejection{file, layer.name, -1, field, value, reason, fix});
+    };
+
+    const std::string kind = infer_kind(options, mapping, reader);
+    if (kind.empty()) {
+        if (!layer_named && source.layers().size() > 1) {
+            report.warnings.push_back(Warning{file, layer.name, -1, "layer skipped: its fields fit neither hazards nor activities"});
+            return;
+        }
+        std::string fields;
+        for (const auto& n : layer.field_names) fields += (fields.empty() ? "" : ", ") + n;
+        reject_layer("", "", "cannot tell whether the layer holds hazards or activities (fields: " + fields + ")",
+                     "give --kind hazards|activities, or map hazard_id/status or activity_id/method in a mapping profile");
+        return;
+    }
+    if (kind != "hazards" && kind != "activities") {
+        reject_layer("kind", kind, "unknown kind", "use --kind hazards or --kind activities");
+        return;
+    }
+    for (const auto& [field, source_field] : mapping.fields) {
+        if (source_field == "@fid" || layer_fields.count(lower(source_field))) continue;
+        std::string fields;
+        for (const auto& n : layer.field_names) fields += (fields.empty() ? "" : ", ") + n;
+        reject_layer(field, source_field, "the mapping profile maps " + field + " to '" + source_field +
+                                              "', which this layer does not have (fields: " + fields + ")",
+                     "correct \"fields\" in the mapping profile");
+        return;
+    }
+
+    std::string crs = layer.crs_definition;
+    if (crs.empty()) crs = mapping.crs;
+    if (crs.empty()) {
+        reject_layer("crs", "", "the layer declares no coordinate reference system (a shapefile without .prj?)",
+                     "put the .prj beside the .shp, or state the CRS in the mapping profile, e.g. \"crs\": \"EPSG:32648\"");
+        return;
+    }
+    std::optional<gis::CrsTransform> transform;
+    try {
+        transform.emplace(crs);
+    } catch (const gis::CrsError& e) {
+        reject_layer("crs", crs.substr(0, 80), e.what(), "state a CRS PROJ knows, e.g. \"crs\": \"EPSG:32648\"");
+        return;
+    }
+
+    PendingLayer p;
+    p.summary = LayerSummary{file, layer.name, kind, transform->source_name(), transform->operation(), 0, false};
+    p.sha256 = sha;
+    LayerBuilder builder(file, layer.name, mapping, layer_fields, *transform, report, options.organisation);
+    source.read(layer.name, [&](SourceFeature&& f) {
+        ++p.summary.features;
+        if (kind == "hazards") {
+            HazardRecord r;
+            if (builder.build_hazard(f, r)) {
+                p.hazards.push_back(std::move(r));
+                p.hazard_fids.push_back(f.fid);
+            } else {
+                ++p.rejected;
+            }
+        } else {
+            ActivityRecord r;
+            if (builder.build_activity(f, r)) {
+                p.activities.push_back(std::move(r));
+                p.activity_fids.push_back(f.fid);
+            } else {
+                ++p.rejected;
+            }
+        }
+    });
+    // Duplicate ids within the layer.
+    std::set<std::string> seen;
+    if (kind == "hazards") {
+        std::vector<HazardRecord> kept;
+        std::vector<std::int64_t> fids;
+        std::map<std::string, std::size_t> first;
+        for (std::size_t i = 0; i < p.hazards.size(); ++i) {
+            auto [it, fresh] = first.emplace(p.hazards[i].hazard_id, i);
+            if (!fresh) {
+                builder.reject(p.hazard_fids[i], "hazard_id", p.hazards[i].hazard_id,
+                               "this hazard_id appears twice in the layer (also feature " +
+                                   std::to_string(p.hazard_fids[it->second]) + ")",
+                               "give every hazardous area its own hazard_id; record later changes in a later file");
+                ++p.rejected;
+                continue;
+            }
+        }
+        for (std::size_t i = 0; i < p.hazards.size(); ++i) {
+            if (first[p.hazards[i].hazard_id] != i) continue;
+            kept.push_back(std::move(p.hazards[i]));
+            fids.push_back(p.hazard_fids[i]);
+        }
+        p.hazards = std::move(kept);
+        p.hazard_fids = std::move(fids);
+    }
+    for (const auto& w : source.take_warnings()) report.warnings.push_back(Warning{file, layer.name, -1, w});
+    pending.push_back(std::move(p));
+}
+
+} // namespace
+
+std::string content_hash(const std::string& path)
+{
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    crypto_hash_sha256_state state;
+    crypto_hash_sha256_init(&state);
+    std::vector<fs::path> parts{fs::path(path)};
+    const fs::path p(path);
+    if (lower(p.extension().string()) == ".shp")
+        for (const char* ext : {".dbf", ".shx", ".prj", ".cpg", ".DBF", ".SHX", ".PRJ", ".CPG"}) {
+            fs::path side = p;
+            side.replace_extension(ext);
+            if (fs::exists(side)) parts.push_back(side);
+        }
+    std::vector<char> buf(1 << 16);
+    for (const auto& part : parts) {
+        std::ifstream in(part, std::ios::binary);
+        if (!in) throw std::runtime_error("cannot read '" + part.string() + "'");
+        while (in) {
+            in.read(buf.data(), std::streamsize(buf.size()));
+            crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf.data()),
+                                      static_cast<unsigned long long>(in.gcount()));
+        }
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&state, digest);
+    std::string hex;
+    for (unsigned char c : digest) hex += fmt::format("{:02x}", c);
+    return hex;
+}
+
+ImportReport import_files(core::LedgerStore& store, const std::vector<std::string>& files,
+                          const ImportOptions& options)
+{
+    ImportReport report;
+    std::vector<PendingLayer> pending;
+    std::vector<std::string> open_options;
+    if (!options.encoding.empty()) open_options.push_back("ENCODING=" + options.encoding);
+
+    for (const std::string& file : files) {
+        const std::string sha = content_hash(file);
+        VectorSource source(file, open_options);
+        if (!options.layer.empty()) {
+            const auto it = std::find_if(source.layers().begin(), source.layers().end(),
+                                         [&](const SourceLayer& l) { return l.name == options.layer; });
+            if (it == source.layers().end()) {
+                std::string names;
+                for (const auto& l : source.layers()) names += (names.empty() ? "" : ", ") + l.name;
+                report.rejected.push_back(Rejection{file, options.layer, -1, "layer", options.layer,
+                                                    "no such layer in the file (layers: " + names + ")",
+                                                    "give one of the file's layers with --layer"});
+                continue;
+            }
+            read_layer(file, source, *it, options, true, report, pending, sha);
+        } else {
+            for (const SourceLayer& layer : source.layers())
+                read_layer(file, source, layer, options, false, report, pending, sha);
+        }
+    }
+
+    store.begin();
+    try {
+        core::LedgerWriter writer(store);
+        for (PendingLayer& p : pending) {
+            if (store.find_import(p.sha256, p.summary.layer, p.summary.kind)) {
+                p.summary.already_imported = true;
+                report.layers.push_back(p.summary);
+                continue;
+            }
+            core::ImportInfo info{p.summary.file, p.summary.layer, p.sha256, p.summary.kind, options.imported_by,
+                                  options.organisation, std::int64_t(p.hazards.size() + p.activities.size()),
+                                  p.rejected};
+            const std::int64_t import_id = store.add_import(info);
+            const core::ApplyResult applied = writer.apply(p.hazards, p.activities, import_id);
+            for (const core::LedgerProblem& problem : applied.problems) {
+                const bool hazard = problem.source == core::LedgerProblem::Source::hazard;
+                const std::int64_t fid = hazard ? p.hazard_fids[problem.index] : p.activity_fids[problem.index];
+                report.rejected.push_back(Rejection{p.summary.file, p.summary.layer, fid, problem.field, problem.value,
+                                                    problem.reason, problem.fix});
+            }
+            const std::int64_t applied_count =
+                std::int64_t(applied.hazards_added + applied.status_changes + applied.corrections +
+                             applied.activities_added);
+            report.accepted += std::int64_t(p.hazards.size() + p.activities.size()) -
+                               std::int64_t(applied.problems.size()) - std::int64_t(applied.unchanged);
+            report.unchanged += std::int64_t(applied.unchanged);
+            (void)applied_count;
+            report.layers.push_back(p.summary);
+        }
+        if (!report.rejected.empty() && !options.partial) {
+            store.rollback();
+            report.written = false;
+            report.accepted = 0;
+            return report;
+        }
+        store.commit();
+        report.written = true;
+    } catch (...) {
+        store.rollback();
+        throw;
+    }
+    return report;
+}
+
+std::size_t import_regions(core::LedgerStore& store, const std::string& file, const std::string& code_field,
+                           const std::string& name_field, int level, const std::string& encoding)
+{
+    std::vector<std::string> open_options;
+    if (!encoding.empty()) open_options.push_back("ENCODING=" + encoding);
+    VectorSource source(file, open_options);
+    if (source.layers().empty()) throw std::runtime_error("'" + file + "' has no layer");
+    const SourceLayer& layer = source.layers().front();
+    if (layer.crs_definition.empty())
+        throw std::runtime_error("'" + file + "' [" + layer.name +
+                                 "] declares no coordinate reference system: add the .prj, or convert it to GeoJSON");
+    const gis::CrsTransform transform(layer.crs_definition);
+    const std::string code_key = lower(code_field), name_key = lower(name_field);
+    std::vector<core::Region> regions;
+    std::set<std::string> codes;
+    source.read(layer.name, [&](SourceFeature&& f) {
+        const auto code = f.fields.find(code_key);
+        const auto name = f.fields.find(name_key);
+        if (code == f.fields.end() || name == f.fields.end())
+            throw std::runtime_error("'" + file + "' [" + layer.name + "] has no field '" +
+                                     (code == f.fields.end() ? code_field : name_field) +
+                                     "': name the region code and name fields with --code-field and --name-field");
+        if (!code->second || trim(*code->second).empty())
+            throw std::runtime_error("'" + file + "' [" + layer.name + "] feature " + std::to_string(f.fid) +
+                                     ": the region code field '" + code_field + "' is empty");
+        const std::string c = trim(*code->second);
+        if (!codes.insert(c).second)
+            throw std::runtime_error("'" + file + "' [" + layer.name + "] feature " + std::to_string(f.fid) +
+                                     ": region code '" + c + "' appears twice; codes must be unique");
+        if (f.wkb.empty())
+            throw std::runtime_error("'" + file + "' [" + layer.name + "] feature " + std::to_string(f.fid) +
+                                     " (region " + c + ") has no geometry");
+        gis::Geometry g = gis::Geometry::from_wkb(f.wkb);
+        if (g.has_z()) g = g.force_2d();
+        g = g.transformed(transform).polygonal();
+        if (!g.is_valid()) g = g.make_valid();
+        regions.push_back(core::Region{c, name->second.value_or(""), std::move(g)});
+    });
+    store.begin();
+    try {
+        store.replace_regions(regions, level);
+        core::LedgerWriter(store).rebuild();
+        store.commit();
+    } catch (...) {
+        store.rollback();
+        throw;
+    }
+    return regions.size();
+}
+
+} // namespace cims::importers
