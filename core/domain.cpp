@@ -132,7 +132,7 @@ bool valid_calendar(int y, int m, int d)
 
 Date make_date(int y, int m, int d)
 {
-    char buf[16];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
     return Date{buf};
 }
