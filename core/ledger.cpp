@@ -2,9 +2,13 @@
 #include "ledger.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <map>
+#include <thread>
 #include <cmath>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 namespace cims::core {
 
@@ -73,9 +77,9 @@ Effect::Kind effect_of(ReleaseKind k)
 /// Replays one area; moved-in areas of derived areas flow through `moved` (event id → m²).
 class AreaReplay {
 public:
-    AreaReplay(const HazardFacts& facts, const RegionIndex& regions, std::unordered_map<std::int64_t, double>& moved,
-               ReplayResult& out)
-        : m_facts(facts), m_regions(regions), m_moved(moved), m_out(out)
+    AreaReplay(const HazardFacts& facts, std::string home, const std::unordered_map<std::int64_t, double>& moved_in,
+               std::unordered_map<std::int64_t, double>& moved_out, ReplayResult& out)
+        : m_facts(facts), m_home(std::move(home)), m_moved_in(moved_in), m_moved(moved_out), m_out(out)
     {
     }
 
@@ -109,7 +113,7 @@ public:
         m_state.hazard_id = m_facts.hazard_id;
         m_state.home_region = m_home;
         m_state.status = m_status;
-        m_state.remaining = std::move(m_remaining);
+        m_state.remaining_wkb = m_remaining.is_empty() ? std::string() : m_remaining.to_wkb();
         m_state.remaining_m2 = m_remaining_m2;
         m_state.closed_on = m_open ? std::nullopt : m_closed_on;
         m_out.states.push_back(std::move(m_state));
@@ -141,14 +145,13 @@ private:
     void start(const HazardEvent& e)
     {
         m_started = true;
-        m_home = m_regions.home_of(e.geometry);
         m_status = e.status.value_or(Status::SHA);
         m_state.recorded_on = e.date;
         m_remaining = e.geometry.clone();
         const double area = m_remaining.area_m2();
         if (e.kind == EventKind::derived) {
-            const auto it = m_moved.find(e.event_id);
-            const double moved_in = it == m_moved.end() ? 0.0 : it->second;
+            const auto it = m_moved_in.find(e.event_id);
+            const double moved_in = it == m_moved_in.end() ? 0.0 : it->second;
             emit(Effect::Kind::moved_in, e.event_id, e.date, m_status, moved_in);
             emit(Effect::Kind::added, e.event_id, e.date, m_status, area - moved_in);
         } else {
@@ -182,8 +185,11 @@ private:
 
     void correct(std::int64_t event_id, const Date& date, const gis::Geometry& corrected)
     {
+        // The part each release took is what it removed: remaining before minus remaining after.
+        std::vector<gis::Geometry> taken;
+        for (const auto& [before, after] : m_released) taken.push_back(before.difference(after));
         std::vector<const gis::Geometry*> parts;
-        for (const auto& p : m_released) parts.push_back(&p);
+        for (const auto& p : taken) parts.push_back(&p);
         gis::Geometry released = gis::Geometry::union_all(parts);
         gis::Geometry next = corrected.difference(released);
         m_remaining = std::move(next);
@@ -211,33 +217,36 @@ private:
     {
         const auto kind = release_kind_of(r.method);
         if (!kind) return;
-        gis::Geometry part = r.geometry.intersection(m_remaining);
-        // Linked spatially only where it overlaps with an area; a shared edge is not a link.
-        if (r.hazard_id.empty() && part.is_empty()) return;
+        const bool spatial = r.hazard_id.empty();
+        const bool overlaps = !m_remaining.is_empty() && r.geometry.intersects(m_remaining);
+        if (spatial && !overlaps) return;
         double after = m_remaining_m2;
-        if (!part.is_empty()) {
-            m_remaining = m_remaining.difference(r.geometry);
-            after = m_remaining.area_m2();
-            m_released.push_back(std::move(part));
+        if (overlaps) {
+            gis::Geometry next = m_remaining.difference(r.geometry);
+            after = next.area_m2();
+            // Linked spatially only where it overlaps with an area; a shared edge is not a link.
+            if (spatial && after >= m_remaining_m2) return;
+            gis::Geometry before = std::exchange(m_remaining, std::move(next));
+            m_released.push_back({std::move(before), m_remaining.clone()});
         }
         const double credited = m_remaining_m2 - after;
-        const double outside = std::max(0.0, r.geometry.area_m2() - credited);
+        const double outside = std::max(0.0, r.area_m2 - credited);
         m_out.credits.push_back(Credit{r.event_id, r.activity_id, m_facts.hazard_id, *kind, r.date, credited, outside});
         emit(effect_of(*kind), r.event_id, r.date, m_status, credited);
         settle(r.event_id, r.date, after);
     }
 
     const HazardFacts& m_facts;
-    const RegionIndex& m_regions;
-    std::unordered_map<std::int64_t, double>& m_moved;
+    const std::string m_home;
+    const std::unordered_map<std::int64_t, double>& m_moved_in; // from parents, replayed before
+    std::unordered_map<std::int64_t, double>& m_moved;          // to children
     ReplayResult& m_out;
 
     bool m_started = false;
-    std::string m_home;
     Status m_status = Status::SHA;
     gis::Geometry m_remaining;
     gis::Geometry m_declared; // the last recorded or corrected geometry
-    std::vector<gis::Geometry> m_released;
+    std::vector<std::pair<gis::Geometry, gis::Geometry>> m_released; // remaining before and after each release
     double m_remaining_m2 = 0;
     bool m_open = false;
     std::optional<Date> m_closed_on;
@@ -246,9 +255,34 @@ private:
 
 } // namespace
 
+namespace {
+
+/// The geometry that starts an area's timeline: its first recorded or derived event.
+const HazardEvent* start_event(const HazardFacts& h)
+{
+    const HazardEvent* first = nullptr;
+    for (const HazardEvent& e : h.events) {
+        if (e.kind != EventKind::recorded && e.kind != EventKind::derived) continue;
+        if (!first || std::tie(e.date, e.kind, e.event_id) < std::tie(first->date, first->kind, first->event_id)) first = &e;
+    }
+    return first;
+}
+
+void append(ReplayResult& to, ReplayResult&& from)
+{
+    to.effects.insert(to.effects.end(), std::make_move_iterator(from.effects.begin()),
+                      std::make_move_iterator(from.effects.end()));
+    to.credits.insert(to.credits.end(), std::make_move_iterator(from.credits.begin()),
+                      std::make_move_iterator(from.credits.end()));
+    to.states.insert(to.states.end(), std::make_move_iterator(from.states.begin()),
+                     std::make_move_iterator(from.states.end()));
+}
+
+} // namespace
+
 ReplayResult replay(const std::vector<HazardFacts*>& hazards, const RegionIndex& regions)
 {
-    // Parents before children: order by depth in the derivation tree, then by id.
+    // Parents before children: by depth in the derivation tree, then by id.
     std::unordered_map<std::string, const HazardFacts*> by_id;
     for (const HazardFacts* h : hazards) by_id[h->hazard_id] = h;
     auto depth_of = [&](const HazardFacts* h) {
@@ -260,15 +294,50 @@ ReplayResult replay(const std::vector<HazardFacts*>& hazards, const RegionIndex&
         }
         return depth;
     };
-    std::vector<std::pair<int, const HazardFacts*>> order;
-    for (const HazardFacts* h : hazards) order.emplace_back(depth_of(h), h);
-    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.first, a.second->hazard_id) < std::tie(b.first, b.second->hazard_id);
-    });
+    std::map<int, std::vector<const HazardFacts*>> levels;
+    for (const HazardFacts* h : hazards) levels[depth_of(h)].push_back(h);
 
+    // On this thread, before any worker reads them: home regions (prepared region geometries build
+    // their indexes lazily) and every shared geometry's envelope (GEOS caches it on first use).
+    std::unordered_map<std::string, std::string> homes;
+    for (const HazardFacts* h : hazards) {
+        if (const HazardEvent* start = start_event(*h)) homes[h->hazard_id] = regions.home_of(start->geometry);
+        for (const HazardEvent& e : h->events) e.geometry.envelope();
+        for (const HazardEvent* c : h->children) c->geometry.envelope();
+        for (const ReleaseEvent* r : h->releases) r->geometry.envelope();
+    }
+
+    const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
     ReplayResult out;
-    std::unordered_map<std::int64_t, double> moved;
-    for (const auto& [depth, h] : order) AreaReplay(*h, regions, moved, out).run();
+    std::unordered_map<std::int64_t, double> moved; // derived event id → area moved from the parent
+    for (auto& [depth, level] : levels) {
+        std::sort(level.begin(), level.end(),
+                  [](const HazardFacts* a, const HazardFacts* b) { return a->hazard_id < b->hazard_id; });
+        const std::size_t workers = level.size() < 256 ? 1 : threads;
+        std::vector<ReplayResult> results(workers);
+        std::vector<std::unordered_map<std::int64_t, double>> moved_out(workers);
+        std::vector<std::exception_ptr> errors(workers);
+        auto work = [&](std::size_t w) {
+            try {
+                for (std::size_t i = w; i < level.size(); i += workers) {
+                    const HazardFacts* h = level[i];
+                    const auto home = homes.find(h->hazard_id);
+                    AreaReplay(*h, home == homes.end() ? std::string() : home->second, moved, moved_out[w], results[w]).run();
+                }
+            } catch (...) {
+                errors[w] = std::current_exception();
+            }
+        };
+        std::vector<std::thread> pool;
+        for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work, w);
+        work(0);
+        for (auto& t : pool) t.join();
+        for (std::size_t w = 0; w < workers; ++w) {
+            if (errors[w]) std::rethrow_exception(errors[w]);
+            append(out, std::move(results[w]));
+            moved.insert(moved_out[w].begin(), moved_out[w].end());
+        }
+    }
     return out;
 }
 

@@ -36,6 +36,7 @@ struct ReleaseEvent {
     Method method = Method::CLEARANCE;
     Date date; // the activity's end date
     gis::Geometry geometry;
+    double area_m2 = 0; // geodesic area of the geometry, measured once at import
 };
 
 /// Everything the replay of one hazardous area reads.
@@ -80,7 +81,7 @@ struct HazardState {
     std::string home_region;
     Status status = Status::SHA;
     Date recorded_on;
-    gis::Geometry remaining;
+    std::string remaining_wkb; // empty when nothing remains
     double remaining_m2 = 0;
     std::optional<Date> closed_on;
 };
@@ -98,7 +99,8 @@ inline constexpr double closed_below_m2 = 1.0;
 /// its facts (and, for a derived area, on its parent's), never on which other areas are replayed
 /// with it, so replaying the areas an event touches equals a full rebuild.
 /// Contract: every ancestor of an area in `hazards` is in `hazards` too (a derived area's moved-in
-/// area comes from its parent's replay).
+/// area comes from its parent's replay). Areas of one depth in the derivation tree are replayed on
+/// several threads; the facts are only read.
 ReplayResult replay(const std::vector<HazardFacts*>& hazards, const RegionIndex& regions);
 
 } // namespace cims::core

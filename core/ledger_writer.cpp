@@ -2,6 +2,9 @@
 #include "ledger_writer.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <tuple>
@@ -228,17 +231,32 @@ std::size_t LedgerWriter::replay_touched(const std::set<std::string>& touched, c
 
 std::size_t LedgerWriter::rebuild()
 {
+    // CIMS_TRACE=1 prints the time of each phase to standard error (for the benchmarks).
+    const bool trace = std::getenv("CIMS_TRACE") != nullptr;
+    auto t = std::chrono::steady_clock::now();
+    auto phase = [&](const char* name) {
+        if (!trace) return;
+        const auto now = std::chrono::steady_clock::now();
+        std::fprintf(stderr, "rebuild: %-20s %8.3f s\n", name, std::chrono::duration<double>(now - t).count());
+        t = now;
+    };
     RegionIndex regions(m_store.load_regions());
     m_store.relocate_activities(regions);
+    phase("regions");
     const std::set<std::string> ids = m_store.all_hazard_ids();
     LedgerFacts facts;
     m_store.load_facts(ids, facts);
+    phase("load facts");
     std::vector<HazardFacts*> list;
     for (auto& [id, h] : facts.hazards) list.push_back(&h);
     const ReplayResult result = replay(list, regions);
+    phase("replay");
     m_store.write_replay(ids, result);
+    phase("write replay");
     m_store.attribute_items({}, {}, true);
+    phase("attribute items");
     m_store.refresh_totals();
+    phase("totals");
     return ids.size();
 }
 

@@ -3,6 +3,7 @@
 #include "core/ledger_store.hpp"
 
 #include "schema/database.hpp"
+#include "gis/envelope_index.hpp"
 #include "schema/migrator.hpp"
 
 #include <algorithm>
@@ -256,7 +257,7 @@ public:
     {
         std::set<std::string> out;
         auto st = m_db.prepare(
-            "SELECT DISTINCT e.hazard_id FROM idx_ledger_events_geom r JOIN ledger_events e ON e.event_id = r.pkid "
+            "SELECT DISTINCT e.hazard_id FROM idx_ledger_events_geom r CROSS JOIN ledger_events e ON e.event_id = r.pkid "
             "WHERE r.xmin <= ? AND r.xmax >= ? AND r.ymin <= ? AND r.ymax >= ? AND e.hazard_id IS NOT NULL");
         st.bind(1, box.max_x).bind(2, box.min_x).bind(3, box.max_y).bind(4, box.min_y);
         while (st.step()) out.insert(st.column_text(0));
@@ -337,12 +338,13 @@ public:
             r.method = *parse_method(st.column_text(3));
             r.date = Date{st.column_text(4)};
             r.geometry = geometry_column(st, 5);
+            r.area_m2 = st.column_double(6);
             facts.releases.push_back(std::move(r));
             releases[id] = &facts.releases.back();
             return &facts.releases.back();
         };
         {
-            auto st = m_db.prepare("SELECT e.event_id, a.activity_id, a.hazard_id, a.method, e.valid_date, AsBinary(a.geom) "
+            auto st = m_db.prepare("SELECT e.event_id, a.activity_id, a.hazard_id, a.method, e.valid_date, AsBinary(a.geom), a.area_m2 "
                                    "FROM ledger_events e JOIN activities a ON a.activity_id = e.activity_id "
                                    "WHERE e.kind = 'released' AND e.hazard_id IN (SELECT hazard_id FROM replay_set)");
             while (st.step()) {
@@ -350,11 +352,9 @@ public:
                 facts.hazards[r->hazard_id].releases.push_back(r);
             }
         }
-        auto spatial = m_db.prepare(
-            "SELECT e.event_id, a.activity_id, '', a.method, e.valid_date, AsBinary(a.geom) "
-            "FROM idx_activities_geom r JOIN activities a ON a.rowid = r.pkid "
-            "JOIN ledger_events e ON e.activity_id = a.activity_id AND e.kind = 'released' "
-            "WHERE r.xmin <= ? AND r.xmax >= ? AND r.ymin <= ? AND r.ymax >= ? AND a.hazard_id IS NULL");
+        // Spatially linked releases whose box meets any geometry the area ever had. The R-tree
+        // must drive the join (CROSS JOIN fixes the order), or SQLite scans every linked activity.
+        std::vector<std::pair<HazardFacts*, gis::Envelope>> boxes;
         for (auto& [id, h] : facts.hazards) {
             if (!ids.count(id)) continue;
             std::optional<gis::Envelope> box;
@@ -366,15 +366,49 @@ public:
                 else
                     box = env;
             }
-            if (!box) continue;
-            spatial.bind(1, box->max_x).bind(2, box->min_x).bind(3, box->max_y).bind(4, box->min_y);
-            while (spatial.step()) h.releases.push_back(add_release(spatial));
-            spatial.reset();
+            if (box) boxes.emplace_back(&h, *box);
         }
+        const std::string select =
+            "SELECT e.event_id, a.activity_id, '', a.method, e.valid_date, AsBinary(a.geom), a.area_m2 ";
+        if (boxes.size() <= 1000) {
+            auto spatial = m_db.prepare(select +
+                                        "FROM idx_activities_geom r CROSS JOIN activities a ON a.rowid = r.pkid "
+                                        "CROSS JOIN ledger_events e ON e.activity_id = a.activity_id AND e.kind = 'released' "
+                                        "WHERE r.xmin <= ? AND r.xmax >= ? AND r.ymin <= ? AND r.ymax >= ? AND a.hazard_id IS NULL");
+            for (auto& [h, box] : boxes) {
+                spatial.bind(1, box.max_x).bind(2, box.min_x).bind(3, box.max_y).bind(4, box.min_y);
+                while (spatial.step()) h->releases.push_back(add_release(spatial));
+                spatial.reset();
+            }
+            return;
+        }
+        // Many areas (a rebuild): read every linked release once and match boxes in memory.
+        auto spatial = m_db.prepare(select + "FROM ledger_events e JOIN activities a ON a.activity_id = e.activity_id "
+                                             "WHERE e.kind = 'released' AND a.hazard_id IS NULL");
+        std::vector<const ReleaseEvent*> linked;
+        gis::EnvelopeIndex index;
+        while (spatial.step()) {
+            const ReleaseEvent* r = add_release(spatial);
+            if (r->geometry.is_empty()) continue;
+            index.insert(r->geometry.envelope(), linked.size());
+            linked.push_back(r);
+        }
+        if (linked.empty()) return;
+        for (auto& [h, box] : boxes)
+            for (std::size_t i : index.query(box)) h->releases.push_back(linked[i]);
     }
 
-    void write_replay(const std::set<std::string>& ids, const ReplayResult& result) override
+    void write_replay(const std::set<std::string>& ids, const ReplayResult& replayed) override
     {
+        // Rows sorted by area go into the hazard-keyed indexes in order, which SQLite appends fast.
+        ReplayResult result;
+        result.effects = replayed.effects;
+        result.credits = replayed.credits;
+        std::stable_sort(result.effects.begin(), result.effects.end(),
+                         [](const Effect& a, const Effect& b) { return a.hazard_id < b.hazard_id; });
+        std::stable_sort(result.credits.begin(), result.credits.end(), [](const Credit& a, const Credit& b) {
+            return std::tie(a.hazard_id, a.activity_id) < std::tie(b.hazard_id, b.activity_id);
+        });
         fill_set(ids);
         m_db.exec("DELETE FROM ledger_effects WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
         m_db.exec("DELETE FROM release_credits WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
@@ -409,17 +443,17 @@ public:
         }
         auto state = m_db.prepare("UPDATE hazards SET home_region = ?, status = ?, recorded_on = ?, remaining_m2 = ?, "
                                   "closed_on = ?, remaining = CastToMultiPolygon(GeomFromWKB(?, 4326)) WHERE hazard_id = ?");
-        for (const HazardState& s : result.states) {
+        for (const HazardState& s : replayed.states) {
             if (!ids.count(s.hazard_id)) continue;
             state.bind(1, s.home_region)
                 .bind(2, to_string(s.status))
                 .bind(3, s.recorded_on.iso)
                 .bind(4, s.remaining_m2)
                 .bind(5, s.closed_on ? std::optional<std::string>(s.closed_on->iso) : std::nullopt);
-            if (s.remaining.is_empty())
+            if (s.remaining_wkb.empty())
                 state.bind_null(6);
             else
-                state.bind_blob(6, s.remaining.to_wkb());
+                state.bind_blob(6, s.remaining_wkb);
             state.bind(7, s.hazard_id);
             state.run();
         }
@@ -458,8 +492,12 @@ public:
 
     void relocate_activities(const RegionIndex& regions) override
     {
+        if (regions.empty()) {
+            m_db.exec("UPDATE activities SET located_region = '' WHERE located_region <> ''");
+            return;
+        }
         auto read = m_db.prepare("SELECT activity_id, AsBinary(geom) FROM activities WHERE geom IS NOT NULL");
-        auto write = m_db.prepare("UPDATE activities SET located_region = ? WHERE activity_id = ?");
+        auto write = m_db.prepare("UPDATE activities SET located_region = ?1 WHERE activity_id = ?2 AND located_region <> ?1");
         std::vector<std::pair<std::string, std::string>> located;
         while (read.step()) located.emplace_back(read.column_text(0), regions.home_of(geometry_column(read, 1)));
         for (const auto& [id, region] : located) {

@@ -94,12 +94,14 @@ void Envelope::expand(const Envelope& o) noexcept
     max_y = std::max(max_y, o.max_y);
 }
 
+// GEOS geometries do not belong to a context: every call uses the calling thread's context, so a
+// geometry read on several threads (never written) needs no locking.
 Geometry::~Geometry()
 {
-    if (m_geom) GEOSGeom_destroy_r(m_ctx, m_geom);
+    if (m_geom) GEOSGeom_destroy_r(ctx().handle(), m_geom);
 }
 
-Geometry::Geometry(Geometry&& o) noexcept : m_ctx(o.m_ctx), m_geom(o.m_geom)
+Geometry::Geometry(Geometry&& o) noexcept : m_geom(o.m_geom)
 {
     o.m_geom = nullptr;
 }
@@ -107,8 +109,7 @@ Geometry::Geometry(Geometry&& o) noexcept : m_ctx(o.m_ctx), m_geom(o.m_geom)
 Geometry& Geometry::operator=(Geometry&& o) noexcept
 {
     if (this != &o) {
-        if (m_geom) GEOSGeom_destroy_r(m_ctx, m_geom);
-        m_ctx = o.m_ctx;
+        if (m_geom) GEOSGeom_destroy_r(ctx().handle(), m_geom);
         m_geom = o.m_geom;
         o.m_geom = nullptr;
     }
@@ -123,7 +124,7 @@ Geometry Geometry::from_wkb(std::string_view wkb)
     GEOSGeometry* g = GEOSWKBReader_read_r(c.handle(), reader.get(),
                                            reinterpret_cast<const unsigned char*>(wkb.data()), wkb.size());
     if (!g) c.fail("reading WKB");
-    return Geometry(c.handle(), g);
+    return Geometry(g);
 }
 
 Geometry Geometry::from_wkt(std::string_view wkt)
@@ -134,13 +135,13 @@ Geometry Geometry::from_wkt(std::string_view wkt)
     const std::string text(wkt);
     GEOSGeometry* g = GEOSWKTReader_read_r(c.handle(), reader.get(), text.c_str());
     if (!g) c.fail("reading WKT");
-    return Geometry(c.handle(), g);
+    return Geometry(g);
 }
 
 Geometry Geometry::empty_polygon()
 {
     auto& c = ctx();
-    return Geometry(c.handle(), GEOSGeom_createEmptyCollection_r(c.handle(), GEOS_MULTIPOLYGON));
+    return Geometry(GEOSGeom_createEmptyCollection_r(c.handle(), GEOS_MULTIPOLYGON));
 }
 
 Geometry Geometry::union_all(const std::vector<const Geometry*>& parts)
@@ -154,10 +155,10 @@ Geometry Geometry::union_all(const std::vector<const Geometry*>& parts)
     GEOSGeometry* coll = GEOSGeom_createCollection_r(c.handle(), GEOS_MULTIPOLYGON, clones.data(),
                                                      unsigned(clones.size()));
     if (!coll) c.fail("collecting parts for a union");
-    Geometry all(c.handle(), coll);
+    Geometry all(coll);
     GEOSGeometry* u = GEOSUnaryUnion_r(c.handle(), coll);
     if (!u) c.fail("union of released parts");
-    return Geometry(c.handle(), u).polygonal();
+    return Geometry(u).polygonal();
 }
 
 std::string Geometry::to_wkb() const
@@ -193,14 +194,14 @@ std::string Geometry::to_wkt(int decimals) const
 
 bool Geometry::is_empty() const
 {
-    return !m_geom || GEOSisEmpty_r(m_ctx, m_geom) == 1;
+    return !m_geom || GEOSisEmpty_r(ctx().handle(), m_geom) == 1;
 }
 
 GeometryKind Geometry::kind() const
 {
     if (!m_geom) return GeometryKind::null;
-    if (GEOSisEmpty_r(m_ctx, m_geom) == 1) return GeometryKind::empty;
-    switch (GEOSGeomTypeId_r(m_ctx, m_geom)) {
+    if (GEOSisEmpty_r(ctx().handle(), m_geom) == 1) return GeometryKind::empty;
+    switch (GEOSGeomTypeId_r(ctx().handle(), m_geom)) {
     case GEOS_POINT:
     case GEOS_MULTIPOINT:
         return GeometryKind::point;
@@ -218,7 +219,7 @@ GeometryKind Geometry::kind() const
 
 bool Geometry::has_z() const
 {
-    return m_geom && GEOSHasZ_r(m_ctx, m_geom) == 1;
+    return m_geom && GEOSHasZ_r(ctx().handle(), m_geom) == 1;
 }
 
 bool Geometry::is_valid() const
@@ -226,7 +227,7 @@ bool Geometry::is_valid() const
     if (!m_geom) return false;
     auto& c = ctx();
     c.clear();
-    const char r = GEOSisValid_r(m_ctx, m_geom);
+    const char r = GEOSisValid_r(ctx().handle(), m_geom);
     if (r == 2) c.fail("checking validity");
     return r == 1;
 }
@@ -234,24 +235,24 @@ bool Geometry::is_valid() const
 std::string Geometry::invalid_reason() const
 {
     if (!m_geom) return "null geometry";
-    char* reason = GEOSisValidReason_r(m_ctx, m_geom);
+    char* reason = GEOSisValidReason_r(ctx().handle(), m_geom);
     if (!reason) return "unknown";
     std::string out = std::string(reason) == "Valid Geometry" ? std::string() : std::string(reason);
-    GEOSFree_r(m_ctx, reason);
+    GEOSFree_r(ctx().handle(), reason);
     return out;
 }
 
 std::size_t Geometry::vertex_count() const
 {
     if (!m_geom) return 0;
-    const int n = GEOSGetNumCoordinates_r(m_ctx, m_geom);
+    const int n = GEOSGetNumCoordinates_r(ctx().handle(), m_geom);
     return n < 0 ? 0 : std::size_t(n);
 }
 
 Geometry Geometry::clone() const
 {
     if (!m_geom) return {};
-    return Geometry(m_ctx, GEOSGeom_clone_r(m_ctx, m_geom));
+    return Geometry(GEOSGeom_clone_r(ctx().handle(), m_geom));
 }
 
 Geometry Geometry::make_valid() const
@@ -265,7 +266,7 @@ Geometry Geometry::make_valid() const
     c.clear();
     GEOSGeometry* g = GEOSMakeValidWithParams_r(c.handle(), m_geom, params.get());
     if (!g) c.fail("repairing geometry (MakeValid, structure method)");
-    return Geometry(c.handle(), g).polygonal();
+    return Geometry(g).polygonal();
 }
 
 Geometry Geometry::polygonal() const
@@ -279,7 +280,7 @@ Geometry Geometry::polygonal() const
     c.clear();
     GEOSGeometry* g = GEOSGeom_createCollection_r(c.handle(), GEOS_MULTIPOLYGON, polys.data(), unsigned(polys.size()));
     if (!g) c.fail("collecting polygons");
-    return Geometry(c.handle(), g);
+    return Geometry(g);
 }
 
 Geometry Geometry::force_2d() const
@@ -319,7 +320,7 @@ Geometry Geometry::intersection(const Geometry& other) const
     c.clear();
     GEOSGeometry* r = overlay(c.handle(), m_geom, other.m_geom, GEOSIntersection_r, GEOSIntersectionPrec_r);
     if (!r) c.fail("intersection");
-    return Geometry(c.handle(), r).polygonal();
+    return Geometry(r).polygonal();
 }
 
 Geometry Geometry::difference(const Geometry& other) const
@@ -330,7 +331,7 @@ Geometry Geometry::difference(const Geometry& other) const
     c.clear();
     GEOSGeometry* r = overlay(c.handle(), m_geom, other.m_geom, GEOSDifference_r, GEOSDifferencePrec_r);
     if (!r) c.fail("difference");
-    return Geometry(c.handle(), r).polygonal();
+    return Geometry(r).polygonal();
 }
 
 bool Geometry::intersects(const Geometry& other) const
@@ -356,7 +357,7 @@ bool Geometry::equals_exact(const Geometry& other) const
 double Geometry::area_m2() const
 {
     if (!m_geom) return 0.0;
-    auto h = m_ctx;
+    auto h = ctx().handle();
     std::vector<double> buf;
     switch (GEOSGeomTypeId_r(h, m_geom)) {
     case GEOS_POLYGON:
@@ -381,10 +382,10 @@ Envelope Geometry::envelope() const
 {
     Envelope e;
     if (is_empty()) return e;
-    GEOSGeom_getXMin_r(m_ctx, m_geom, &e.min_x);
-    GEOSGeom_getYMin_r(m_ctx, m_geom, &e.min_y);
-    GEOSGeom_getXMax_r(m_ctx, m_geom, &e.max_x);
-    GEOSGeom_getYMax_r(m_ctx, m_geom, &e.max_y);
+    GEOSGeom_getXMin_r(ctx().handle(), m_geom, &e.min_x);
+    GEOSGeom_getYMin_r(ctx().handle(), m_geom, &e.min_y);
+    GEOSGeom_getXMax_r(ctx().handle(), m_geom, &e.max_x);
+    GEOSGeom_getYMax_r(ctx().handle(), m_geom, &e.max_y);
     return e;
 }
 
@@ -419,7 +420,7 @@ Geometry Geometry::transformed(const CrsTransform& transform) const
         if (!call.error.empty()) throw CrsError(call.error);
         c.fail("transforming coordinates");
     }
-    return Geometry(c.handle(), g);
+    return Geometry(g);
 }
 
 PreparedGeometry::PreparedGeometry(Geometry geometry)

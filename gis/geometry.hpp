@@ -8,7 +8,6 @@
 #include <vector>
 
 struct GEOSGeom_t;
-struct GEOSContextHandle_HS;
 
 namespace cims::gis {
 
@@ -26,9 +25,9 @@ struct Envelope {
 
 enum class GeometryKind { null, empty, point, line, polygon, collection };
 
-/// Owns one GEOS geometry bound to the GEOS context of the thread that created it.
-/// Contract: a Geometry is used and destroyed on the thread that created it (one GEOS context per
-/// thread). Every operation returns a new value; none modifies its operands.
+/// Owns one GEOS geometry. Every call runs in the calling thread's GEOS context, and every
+/// operation returns a new value; none modifies its operands, so a geometry may be read from
+/// several threads at once once its envelope has been computed (GEOS caches it on first use).
 class Geometry {
 public:
     Geometry() noexcept = default;
@@ -84,11 +83,9 @@ public:
     GEOSGeom_t* handle() const noexcept { return m_geom; }
 
 private:
-    Geometry(GEOSContextHandle_HS* ctx, GEOSGeom_t* geom) noexcept : m_ctx(ctx), m_geom(geom) {}
+    explicit Geometry(GEOSGeom_t* geom) noexcept : m_geom(geom) {}
     friend class PreparedGeometry;
-    friend class GeosContext;
 
-    GEOSContextHandle_HS* m_ctx = nullptr;
     GEOSGeom_t* m_geom = nullptr;
 };
 

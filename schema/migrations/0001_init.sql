@@ -158,9 +158,9 @@ CREATE TABLE release_credits (
     valid_date   TEXT NOT NULL,
     credited_m2  REAL NOT NULL,
     outside_m2   REAL NOT NULL,
-    CONSTRAINT pk_release_credits PRIMARY KEY (activity_id, hazard_id)
+    CONSTRAINT pk_release_credits PRIMARY KEY (hazard_id, activity_id)
 );
-CREATE INDEX idx_credits_hazard ON release_credits (hazard_id);
+CREATE INDEX idx_credits_activity ON release_credits (activity_id);
 
 -- Derived: sums of ledger_effects per stratum and year, so an annual report reads a few rows.
 CREATE TABLE stratum_totals (
