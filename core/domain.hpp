@@ -26,6 +26,10 @@ std::optional<Method> parse_method(std::string_view text);
 /// The fixed release kind of a method; none for EOD.
 std::optional<ReleaseKind> release_kind_of(Method m);
 
+/// Two records of a hazardous area describe the same polygon when every vertex agrees within this
+/// many degrees (about 1 cm): a file re-exported through another CRS or format is not a correction.
+inline constexpr double same_geometry_tolerance_deg = 1e-7;
+
 /// A set of contamination types as a bit mask (stored as such, so a report filters with `&`).
 using ContamMask = std::uint32_t;
 inline constexpr std::array<std::string_view, 6> contamination_types = {"CMR", "AP", "AV", "ERW", "IED", "UNKNOWN"};

@@ -168,7 +168,7 @@ private:
         // A later recorded/derived record of a known area (a file imported out of date order)
         // acts as a status change plus a correction at its date.
         if (e.status && *e.status != m_status) change_status(e.event_id, e.date, *e.status);
-        if (!e.geometry.is_null() && (e.kind == EventKind::corrected || !e.geometry.equals_exact(m_declared)))
+        if (!e.geometry.is_null() && (e.kind == EventKind::corrected || !e.geometry.same_shape(m_declared, same_geometry_tolerance_deg)))
             correct(e.event_id, e.date, e.geometry);
     }
 

@@ -127,7 +127,7 @@ ApplyResult LedgerWriter::apply(std::vector<HazardRecord>& hazards, std::vector<
             ++result.status_changes;
             changed = true;
         }
-        if (!at.geometry || !r.geometry.equals_exact(*at.geometry)) {
+        if (!at.geometry || !r.geometry.same_shape(*at.geometry, same_geometry_tolerance_deg)) {
             HazardEvent e{0, EventKind::corrected, r.hazard_id, "", std::nullopt, r.recorded, r.geometry.clone()};
             m_store.append_hazard_event(e, import_id);
             ++result.corrections;

@@ -354,6 +354,19 @@ bool Geometry::equals_exact(const Geometry& other) const
     return r == 1;
 }
 
+bool Geometry::same_shape(const Geometry& other, double tolerance) const
+{
+    if (is_null() || other.is_null()) return is_null() == other.is_null();
+    if (is_empty() || other.is_empty()) return is_empty() == other.is_empty();
+    auto& c = ctx();
+    // The discrete Hausdorff distance ignores ring orientation, start vertex and part order, which
+    // a normalised exact comparison does not once coordinates differ in the last digits.
+    double distance = 0;
+    c.clear();
+    if (!GEOSHausdorffDistance_r(c.handle(), m_geom, other.m_geom, &distance)) c.fail("comparing geometries");
+    return distance <= tolerance;
+}
+
 double Geometry::area_m2() const
 {
     if (!m_geom) return 0.0;

@@ -71,6 +71,9 @@ public:
     bool intersects(const Geometry& other) const;
     /// Same coordinates in the same order.
     bool equals_exact(const Geometry& other) const;
+    /// Same shape whatever the ring orientation, start vertex or part order: every vertex of each
+    /// lies within `tolerance` (degrees) of the other (discrete Hausdorff distance).
+    bool same_shape(const Geometry& other, double tolerance) const;
 
     /// Geodesic area on the WGS 84 ellipsoid in m² (holes subtracted). Points and lines: 0.
     double area_m2() const;

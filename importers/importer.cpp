@@ -4,7 +4,7 @@
 #include "core/ledger_writer.hpp"
 #include "gis/crs_transform.hpp"
 #include "gis/error.hpp"
-#include "importers/vector_source.hpp"
+#include "gis/vector_source.hpp"
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -23,6 +23,9 @@ namespace cims::importers {
 namespace fs = std::filesystem;
 using core::ActivityRecord;
 using core::HazardRecord;
+using gis::SourceFeature;
+using gis::SourceLayer;
+using gis::VectorSource;
 
 namespace {
 

@@ -145,6 +145,22 @@ TEST_F(LedgerRules, StatusChangeMidYearMovesTheRemainingArea)
     EXPECT_EQ(figures(2020).national.remaining_count_sha, 1);
 }
 
+TEST_F(LedgerRules, ReimportThroughAnotherFormatIsAStatusChangeNotACorrection)
+{
+    apply(hazards(hazard("S1", "SHA", "2020-01-01", square(10.0, 1.0, 0.01))), {});
+    apply(hazards(hazard("C1", "CHA", "2020-06-01", rect(10.005, 1.0, 10.01, 1.01), "CMR", "S1")), {});
+    // The same polygon as a shapefile would give it back: clockwise, another start vertex, and
+    // coordinates off by 1e-9° after a round trip through UTM.
+    const std::string reexported = "POLYGON((10.000000001 1.0,10.0 1.010000001,10.01 1.01,10.010000001 1.0,10.000000001 1.0))";
+    const auto r = apply(hazards(hazard("S1", "CHA", "2021-03-01", reexported)), {});
+    EXPECT_EQ(r.status_changes, 1u);
+    EXPECT_EQ(r.corrections, 0u);
+    const auto f = figures(2021);
+    EXPECT_EQ(f.national.corrections_m2.SHA, 0.0);
+    EXPECT_TRUE(near_area(f.national.moved_in_m2.CHA, area_of(rect(10.0, 1.0, 10.005, 1.01))));
+    EXPECT_TRUE(near_area(f.national.remaining_m2.CHA, area_of(square(10.0, 1.0, 0.01))));
+}
+
 TEST_F(LedgerRules, SliverUnderOneSquareMetreClosesTheAreaButKeepsItsArea)
 {
     apply(hazards(hazard("H1", "CHA", "2020-01-01", rect(10.0, 1.0, 10.01, 1.01))), {});

@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace cims::importers {
+namespace cims::gis {
 
 namespace {
 
@@ -146,4 +146,4 @@ std::vector<std::string> VectorSource::take_warnings()
     return std::exchange(m_impl->messages, {});
 }
 
-} // namespace cims::importers
+} // namespace cims::gis

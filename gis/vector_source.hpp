@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// VectorSource: reads any OGR vector dataset feature by feature (GDAL stays inside importers/).
+// VectorSource: RAII over a GDAL vector dataset, read feature by feature as plain values (GDAL
+// types stay inside gis/).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace cims::importers {
+namespace cims::gis {
 
 /// One feature as plain values: fields by lower-case name (nullopt when unset or null; dates as
 /// ISO 8601), geometry as ISO WKB in the layer's CRS (empty when the feature has none).
@@ -49,4 +50,4 @@ private:
     std::vector<SourceLayer> m_layers;
 };
 
-} // namespace cims::importers
+} // namespace cims::gis
