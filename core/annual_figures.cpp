@@ -212,7 +212,9 @@ std::string to_table(const AnnualFigures& a)
                            f.items.submunitions, f.balance_ok ? "ok" : "FAILED");
     };
     for (const RegionFigures& r : a.regions)
-        row(r.code.empty() ? std::string("(outside regions)") : r.code + " " + r.name, r.figures);
+        row(r.code.empty() ? std::string(a.regions.size() == 1 ? "(no regions loaded)" : "(outside every region)")
+                           : r.code + " " + r.name,
+            r.figures);
     row("NATIONAL", a.national);
     return out.str();
 }

@@ -390,25 +390,20 @@ void read_layer(const std::string& file, VectorSource& source, const SourceLayer
             }
         }
     });
-    // Duplicate ids within the layer.
-    std::set<std::string> seen;
+    // An id twice in one layer: the first stands, the others are rejected.
     if (kind == "hazards") {
+        std::map<std::string, std::int64_t> first_fid;
         std::vector<HazardRecord> kept;
         std::vector<std::int64_t> fids;
-        std::map<std::string, std::size_t> first;
         for (std::size_t i = 0; i < p.hazards.size(); ++i) {
-            auto [it, fresh] = first.emplace(p.hazards[i].hazard_id, i);
+            const auto [it, fresh] = first_fid.emplace(p.hazards[i].hazard_id, p.hazard_fids[i]);
             if (!fresh) {
                 builder.reject(p.hazard_fids[i], "hazard_id", p.hazards[i].hazard_id,
-                               "this hazard_id appears twice in the layer (also feature " +
-                                   std::to_string(p.hazard_fids[it->second]) + ")",
+                               "this hazard_id appears twice in the layer (also feature " + std::to_string(it->second) + ")",
                                "give every hazardous area its own hazard_id; record later changes in a later file");
                 ++p.rejected;
                 continue;
             }
-        }
-        for (std::size_t i = 0; i < p.hazards.size(); ++i) {
-            if (first[p.hazards[i].hazard_id] != i) continue;
             kept.push_back(std::move(p.hazards[i]));
             fids.push_back(p.hazard_fids[i]);
         }
@@ -500,13 +495,9 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
                 report.rejected.push_back(Rejection{p.summary.file, p.summary.layer, fid, problem.field, problem.value,
                                                     problem.reason, problem.fix});
             }
-            const std::int64_t applied_count =
-                std::int64_t(applied.hazards_added + applied.status_changes + applied.corrections +
-                             applied.activities_added);
             report.accepted += std::int64_t(p.hazards.size() + p.activities.size()) -
                                std::int64_t(applied.problems.size()) - std::int64_t(applied.unchanged);
             report.unchanged += std::int64_t(applied.unchanged);
-            (void)applied_count;
             report.layers.push_back(p.summary);
         }
         if (!report.rejected.empty() && !options.partial) {
