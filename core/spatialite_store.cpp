@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <unordered_map>
 
 namespace cims::core {
 
@@ -139,14 +140,16 @@ public:
 
     std::optional<KnownHazard> find_hazard(const std::string& hazard_id) override
     {
-        auto st = m_db.prepare("SELECT hazard_id, coalesce(parent_id, ''), contam_mask FROM hazards WHERE hazard_id = ?");
+        auto& st = cached("SELECT hazard_id, coalesce(parent_id, ''), contam_mask FROM hazards WHERE hazard_id = ?");
         st.bind(1, hazard_id);
         if (!st.step()) return std::nullopt;
         KnownHazard k{st.column_text(0), st.column_text(1), ContamMask(st.column_int(2)), {}};
-        auto ev = m_db.prepare("SELECT event_id, kind, hazard_id, parent_id, status, valid_date, AsBinary(geom) "
+        st.reset();
+        auto& ev = cached("SELECT event_id, kind, hazard_id, parent_id, status, valid_date, AsBinary(geom) "
                                "FROM ledger_events WHERE hazard_id = ? AND kind <> 'released'");
         ev.bind(1, hazard_id);
         while (ev.step()) k.events.push_back(read_hazard_event(ev));
+        ev.reset();
         std::sort(k.events.begin(), k.events.end(), [](const HazardEvent& a, const HazardEvent& b) {
             return std::tie(a.date, a.kind, a.event_id) < std::tie(b.date, b.kind, b.event_id);
         });
@@ -155,8 +158,8 @@ public:
 
     void insert_hazard(const HazardRecord& r, std::int64_t import_id) override
     {
-        m_db.prepare("INSERT INTO hazards (hazard_id, name, contamination, contam_mask, declared_m2, parent_id, "
-                     "organisation, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        cached("INSERT INTO hazards (hazard_id, name, contamination, contam_mask, declared_m2, parent_id, "
+               "organisation, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(1, r.hazard_id)
             .bind(2, r.name)
             .bind(3, format_contamination(r.contam_mask))
@@ -170,17 +173,19 @@ public:
 
     std::optional<KnownActivity> find_activity(const std::string& activity_id) override
     {
-        auto st = m_db.prepare("SELECT activity_id, coalesce(hazard_id, ''), method, end_date, AsBinary(geom) "
-                               "FROM activities WHERE activity_id = ?");
+        auto& st = cached("SELECT activity_id, coalesce(hazard_id, ''), method, end_date, AsBinary(geom) "
+                          "FROM activities WHERE activity_id = ?");
         st.bind(1, activity_id);
         if (!st.step()) return std::nullopt;
-        return KnownActivity{st.column_text(0), st.column_text(1), *parse_method(st.column_text(2)),
-                             Date{st.column_text(3)}, st.column_blob(4)};
+        KnownActivity known{st.column_text(0), st.column_text(1), *parse_method(st.column_text(2)),
+                            Date{st.column_text(3)}, st.column_blob(4)};
+        st.reset();
+        return known;
     }
 
     void insert_activity(const ActivityRecord& r, std::int64_t import_id, const std::string& located_region) override
     {
-        auto st = m_db.prepare(
+        auto& st = cached(
             "INSERT INTO activities (activity_id, hazard_id, method, start_date, end_date, organisation, submunitions, "
             "ap_mines, av_mines, other_erw, area_m2, import_id, located_region, items_region, geom) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromWKB(?, 4326))");
@@ -211,7 +216,7 @@ public:
         } rows[] = {{"female", "adult", "any", p.women}, {"male", "adult", "any", p.men},
                     {"female", "child", "any", p.girls}, {"male", "child", "any", p.boys},
                     {"any", "any", "with", p.disabled}};
-        auto people = m_db.prepare(
+        auto& people = cached(
             "INSERT INTO people_counts (activity_id, sex, age_group, disability, people) VALUES (?, ?, ?, ?, ?)");
         for (const auto& row : rows) {
             if (row.n == 0) continue;
@@ -222,7 +227,7 @@ public:
 
     std::int64_t append_hazard_event(const HazardEvent& e, std::int64_t import_id) override
     {
-        auto st = m_db.prepare("INSERT INTO ledger_events (kind, hazard_id, parent_id, status, valid_date, recorded_at, "
+        auto& st = cached("INSERT INTO ledger_events (kind, hazard_id, parent_id, status, valid_date, recorded_at, "
                                "import_id, geom) VALUES (?, ?, ?, ?, ?, ?, ?, CastToMultiPolygon(GeomFromWKB(?, 4326)))");
         st.bind(1, to_string(e.kind))
             .bind(2, e.hazard_id)
@@ -242,8 +247,8 @@ public:
     std::int64_t append_release_event(const std::string& activity_id, const std::string& hazard_id, const Date& date,
                                       std::int64_t import_id) override
     {
-        m_db.prepare("INSERT INTO ledger_events (kind, hazard_id, activity_id, valid_date, recorded_at, import_id) "
-                     "VALUES ('released', ?, ?, ?, ?, ?)")
+        cached("INSERT INTO ledger_events (kind, hazard_id, activity_id, valid_date, recorded_at, import_id) "
+               "VALUES ('released', ?, ?, ?, ?, ?)")
             .bind(1, hazard_id.empty() ? std::optional<std::string>() : std::optional<std::string>(hazard_id))
             .bind(2, activity_id)
             .bind(3, date.iso)
@@ -256,11 +261,12 @@ public:
     std::set<std::string> hazards_near(const gis::Envelope& box) override
     {
         std::set<std::string> out;
-        auto st = m_db.prepare(
+        auto& st = cached(
             "SELECT DISTINCT e.hazard_id FROM idx_ledger_events_geom r CROSS JOIN ledger_events e ON e.event_id = r.pkid "
             "WHERE r.xmin <= ? AND r.xmax >= ? AND r.ymin <= ? AND r.ymax >= ? AND e.hazard_id IS NOT NULL");
         st.bind(1, box.max_x).bind(2, box.min_x).bind(3, box.max_y).bind(4, box.min_y);
         while (st.step()) out.insert(st.column_text(0));
+        st.reset();
         return out;
     }
 
@@ -572,7 +578,18 @@ private:
         }
     }
 
+    /// A prepared statement kept for the connection's life: per-row calls (imports, bench) would
+    /// otherwise spend most of their time compiling SQL. Callers bind, step and reset.
+    Statement& cached(const std::string& sql)
+    {
+        auto it = m_statements.find(sql);
+        if (it == m_statements.end()) it = m_statements.emplace(sql, m_db.prepare(sql)).first;
+        it->second.reset();
+        return it->second;
+    }
+
     Database m_db;
+    std::unordered_map<std::string, Statement> m_statements;
 };
 
 } // namespace
