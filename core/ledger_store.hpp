@@ -83,9 +83,13 @@ public:
     /// code → name of every region.
     virtual std::map<std::string, std::string> region_names() = 0;
 
+    /// A complete earlier import of the same content (one that rejected nothing): importing it
+    /// again changes nothing. A partial import may be retried, its accepted records are unchanged.
     virtual std::optional<std::int64_t> find_import(const std::string& sha256, const std::string& layer,
                                                     const std::string& kind) = 0;
     virtual std::int64_t add_import(const ImportInfo& info) = 0;
+    /// Records how many features of an import the ledger accepted and rejected.
+    virtual void set_import_counts(std::int64_t import_id, std::int64_t accepted, std::int64_t rejected) = 0;
 
     virtual std::optional<KnownHazard> find_hazard(const std::string& hazard_id) = 0;
     virtual void insert_hazard(const HazardRecord& record, std::int64_t import_id) = 0;

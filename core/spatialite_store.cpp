@@ -115,7 +115,7 @@ public:
     std::optional<std::int64_t> find_import(const std::string& sha256, const std::string& layer,
                                             const std::string& kind) override
     {
-        auto st = m_db.prepare("SELECT import_id FROM imports WHERE sha256 = ? AND layer = ? AND kind = ? AND accepted > 0");
+        auto st = m_db.prepare("SELECT import_id FROM imports WHERE sha256 = ? AND layer = ? AND kind = ? AND rejected = 0");
         st.bind(1, sha256).bind(2, layer).bind(3, kind);
         if (st.step()) return st.column_int(0);
         return std::nullopt;
@@ -136,6 +136,15 @@ public:
             .bind(9, info.rejected)
             .run();
         return m_db.last_insert_rowid();
+    }
+
+    void set_import_counts(std::int64_t import_id, std::int64_t accepted, std::int64_t rejected) override
+    {
+        cached("UPDATE imports SET accepted = ?, rejected = ? WHERE import_id = ?")
+            .bind(1, accepted)
+            .bind(2, rejected)
+            .bind(3, import_id)
+            .run();
     }
 
     std::optional<KnownHazard> find_hazard(const std::string& hazard_id) override

@@ -21,8 +21,23 @@ template <auto Fn> struct c_deleter {
 using context_ptr = std::unique_ptr<PJ_CONTEXT, c_deleter<proj_context_destroy>>;
 using pj_ptr = std::unique_ptr<PJ, c_deleter<proj_destroy>>;
 
-std::string proj_message(PJ_CONTEXT* ctx)
+/// Keeps PROJ's last logged error: its own reason ("crs not found") reaches only the log, while the
+/// error number says little ("Unknown error (code 4096)").
+void keep_log(void* userdata, int level, const char* message)
 {
+    if (level > PJ_LOG_ERROR || !message) return;
+    try {
+        std::string text(message);
+        if (const auto colon = text.find(": "); colon != std::string::npos && text.rfind("proj_", 0) == 0)
+            text = text.substr(colon + 2);
+        *static_cast<std::string*>(userdata) = std::move(text);
+    } catch (...) { // never throw into PROJ
+    }
+}
+
+std::string proj_message(PJ_CONTEXT* ctx, const std::string& last_log)
+{
+    if (!last_log.empty()) return last_log;
     const int err = proj_context_errno(ctx);
     const char* text = err ? proj_context_errno_string(ctx, err) : nullptr;
     return text ? std::string(text) : std::string("PROJ gave no reason");
@@ -31,6 +46,7 @@ std::string proj_message(PJ_CONTEXT* ctx)
 } // namespace
 
 struct CrsTransform::State {
+    std::string last_log; // outlives the context, whose log callback writes here
     // The context is declared first so it is destroyed last, after the objects created in it.
     context_ptr ctx;
     pj_ptr op;
@@ -46,28 +62,29 @@ CrsTransform::CrsTransform(const std::string& source_crs) : m_state(std::make_un
     s.ctx.reset(proj_context_create());
     if (!s.ctx) throw CrsError("cannot create a PROJ context");
     proj_context_set_enable_network(s.ctx.get(), 0);
-    proj_log_level(s.ctx.get(), PJ_LOG_NONE);
+    proj_log_func(s.ctx.get(), &s.last_log, &keep_log);
+    proj_log_level(s.ctx.get(), PJ_LOG_ERROR);
 
     pj_ptr source(proj_create(s.ctx.get(), source_crs.c_str()));
     if (!source)
         throw CrsError("PROJ cannot read the coordinate reference system '" + source_crs.substr(0, 200) +
-                       "': " + proj_message(s.ctx.get()));
+                       "': " + proj_message(s.ctx.get(), s.last_log));
     if (!proj_is_crs(source.get()))
         throw CrsError("'" + source_crs.substr(0, 200) + "' is not a coordinate reference system");
     const char* name = proj_get_name(source.get());
     s.source_name = name ? name : "unnamed CRS";
 
     pj_ptr target(proj_create(s.ctx.get(), "OGC:CRS84"));
-    if (!target) throw CrsError("PROJ cannot create OGC:CRS84: " + proj_message(s.ctx.get()));
+    if (!target) throw CrsError("PROJ cannot create OGC:CRS84: " + proj_message(s.ctx.get(), s.last_log));
 
     pj_ptr raw(proj_create_crs_to_crs_from_pj(s.ctx.get(), source.get(), target.get(), nullptr, nullptr));
     if (!raw)
         throw CrsError("PROJ found no transformation from '" + s.source_name + "' to WGS 84: " +
-                       proj_message(s.ctx.get()));
+                       proj_message(s.ctx.get(), s.last_log));
     // GDAL gives coordinates as (easting or longitude, northing or latitude) whatever the CRS's
     // official axis order: normalise both ends to that order.
     s.op.reset(proj_normalize_for_visualization(s.ctx.get(), raw.get()));
-    if (!s.op) throw CrsError("PROJ cannot normalise the axis order: " + proj_message(s.ctx.get()));
+    if (!s.op) throw CrsError("PROJ cannot normalise the axis order: " + proj_message(s.ctx.get(), s.last_log));
 
     PJ_PROJ_INFO info = proj_pj_info(s.op.get());
     s.operation = info.description ? info.description : "";
@@ -92,7 +109,7 @@ void CrsTransform::apply(double* x, double* y, std::size_t n) const
         PJ_COORD c = proj_coord(x[i], y[i], 0, 0);
         PJ_COORD r = proj_trans(op, PJ_FWD, c);
         if (!std::isfinite(r.xy.x) || !std::isfinite(r.xy.y) || r.xy.x == HUGE_VAL) {
-            const std::string reason = proj_message(m_state->ctx.get());
+            const std::string reason = proj_message(m_state->ctx.get(), m_state->last_log);
             proj_errno_reset(op);
             throw CrsError("coordinate (" + std::to_string(x[i]) + ", " + std::to_string(y[i]) +
                            ") cannot be transformed from '" + m_state->source_name + "' to WGS 84: " + reason);

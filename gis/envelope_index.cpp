@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 
 namespace cims::gis {
 
@@ -31,6 +32,7 @@ EnvelopeIndex::~EnvelopeIndex()
 
 void EnvelopeIndex::insert(const Envelope& box, std::size_t id)
 {
+    if (m_built) throw std::logic_error("EnvelopeIndex: insert after a query (the tree is static once built)");
     auto& c = GeosContext::current();
     c.clear();
     GEOSGeometry* g = box_geometry(c.handle(), box);
@@ -42,6 +44,7 @@ void EnvelopeIndex::insert(const Envelope& box, std::size_t id)
 std::vector<std::size_t> EnvelopeIndex::query(const Envelope& box) const
 {
     auto& c = GeosContext::current();
+    m_built = true;
     std::vector<std::size_t> ids;
     GEOSGeometry* g = box_geometry(c.handle(), box);
     GEOSSTRtree_query_r(c.handle(), m_tree, g, &collect, &ids);

@@ -20,13 +20,15 @@ public:
     EnvelopeIndex(const EnvelopeIndex&) = delete;
     EnvelopeIndex& operator=(const EnvelopeIndex&) = delete;
 
+    /// \throws std::logic_error after the first query (the tree is built then).
     void insert(const Envelope& box, std::size_t id);
     /// Ids whose box intersects `box`, in ascending order.
     std::vector<std::size_t> query(const Envelope& box) const;
 
 private:
     GEOSSTRtree_t* m_tree;
-    std::vector<GEOSGeom_t*> m_boxes; // the tree keeps pointers to the inserted boxes: owned here
+    std::vector<GEOSGeom_t*> m_boxes;
+    mutable bool m_built = false; // the tree keeps pointers to the inserted boxes: owned here
 };
 
 } // namespace cims::gis

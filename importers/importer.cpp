@@ -495,9 +495,12 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
                 report.rejected.push_back(Rejection{p.summary.file, p.summary.layer, fid, problem.field, problem.value,
                                                     problem.reason, problem.fix});
             }
-            report.accepted += std::int64_t(p.hazards.size() + p.activities.size()) -
-                               std::int64_t(applied.problems.size()) - std::int64_t(applied.unchanged);
+            const std::int64_t accepted = std::int64_t(p.hazards.size() + p.activities.size()) -
+                                          std::int64_t(applied.problems.size()) - std::int64_t(applied.unchanged);
+            report.accepted += accepted;
             report.unchanged += std::int64_t(applied.unchanged);
+            store.set_import_counts(import_id, accepted + std::int64_t(applied.unchanged),
+                                    p.rejected + std::int64_t(applied.problems.size()));
             report.layers.push_back(p.summary);
         }
         if (!report.rejected.empty() && !options.partial) {

@@ -147,12 +147,21 @@ Database::Database(const std::string& path, Mode mode) : m_path(path)
     m_spatialite_cache = spatialite_alloc_connection();
     spatialite_init_ex(m_db, m_spatialite_cache, 0);
     sqlite3_busy_timeout(m_db, 30000);
-    exec("PRAGMA journal_mode=WAL");
-    exec("PRAGMA synchronous=FULL");
-    exec("PRAGMA foreign_keys=ON");
-    // Rebuilds and reports read the whole ledger: a 256 MiB page cache keeps them off the disk.
-    exec("PRAGMA cache_size=-262144");
-    exec("PRAGMA temp_store=MEMORY");
+    try {
+        exec("PRAGMA journal_mode=WAL");
+        exec("PRAGMA synchronous=FULL");
+        exec("PRAGMA foreign_keys=ON");
+        // Rebuilds and reports read the whole ledger: a 256 MiB page cache keeps them off the disk.
+        exec("PRAGMA cache_size=-262144");
+        exec("PRAGMA temp_store=MEMORY");
+    } catch (const StorageError& e) {
+        // The destructor does not run for a constructor that throws: release both handles here.
+        sqlite3_close_v2(m_db);
+        spatialite_cleanup_ex(m_spatialite_cache);
+        throw StorageError("cannot open database '" + path + "': " + e.what() +
+                               " (is it a cims database? create one with 'cims init')",
+                           e.code());
+    }
 }
 
 Database::~Database()

@@ -30,7 +30,8 @@ int schema_version(Database& db);
 /// \returns the number of migrations applied.
 int migrate(Database& db);
 
-/// Refuses a database that is not exactly at head_version() (older: says to run 'cims init').
+/// Refuses a database that is newer than this binary or not a cims database (version 0), and
+/// migrates an older one to head_version().
 void require_current(Database& db);
 
 } // namespace cims::schema
