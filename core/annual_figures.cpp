@@ -69,13 +69,11 @@ AnnualFigures compute_annual_figures(LedgerStore& store, int year, ContamMask co
     std::map<std::pair<std::string, Status>, Stratum> strata;
     for (const StratumTotal& t : store.totals(year, contamination)) {
         Stratum& s = strata[{t.region, t.status}];
-        if (t.kind == Effect::Kind::remaining) {
-            s.remaining_end += t.area_m2;
-            s.open_end += t.count_delta;
-            if (t.year < year) s.remaining_prev += t.area_m2;
-            continue;
-        }
+        s.remaining_end += t.remaining_m2;
+        s.open_end += t.open_delta;
+        if (t.year < year) s.remaining_prev += t.remaining_m2;
         if (t.year != year) continue;
+        s.closed += t.closed;
         switch (t.kind) {
         case Effect::Kind::added: s.added += t.area_m2; break;
         case Effect::Kind::moved_in: s.moved_in += t.area_m2; break;
@@ -84,8 +82,6 @@ AnnualFigures compute_annual_figures(LedgerStore& store, int year, ContamMask co
         case Effect::Kind::cancelled: s.cancelled += t.area_m2; break;
         case Effect::Kind::reduced: s.reduced += t.area_m2; break;
         case Effect::Kind::cleared: s.cleared += t.area_m2; break;
-        case Effect::Kind::closed: s.closed += t.count_delta; break;
-        case Effect::Kind::remaining: break;
         }
     }
 

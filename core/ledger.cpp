@@ -27,7 +27,6 @@ std::string_view to_string(EventKind k)
 std::string_view to_string(Effect::Kind k)
 {
     switch (k) {
-    case Effect::Kind::remaining: return "remaining";
     case Effect::Kind::added: return "added";
     case Effect::Kind::moved_in: return "moved_in";
     case Effect::Kind::moved_out: return "moved_out";
@@ -35,7 +34,6 @@ std::string_view to_string(Effect::Kind k)
     case Effect::Kind::cancelled: return "cancelled";
     case Effect::Kind::reduced: return "reduced";
     case Effect::Kind::cleared: return "cleared";
-    case Effect::Kind::closed: return "closed";
     }
     return "";
 }
@@ -122,20 +120,23 @@ public:
 private:
     static bool is_start(const HazardEvent& e) { return e.kind == EventKind::recorded || e.kind == EventKind::derived; }
 
-    void emit(Effect::Kind kind, std::int64_t event_id, const Date& date, Status status, double area, int count = 0)
+    void emit(Effect::Kind kind, std::int64_t event_id, const Date& date, Status status, double area,
+              double remaining_m2 = 0, int open_delta = 0)
     {
-        m_out.effects.push_back(
-            Effect{event_id, m_facts.hazard_id, date, m_home, status, m_facts.contam_mask, kind, area, count});
+        m_out.effects.push_back(Effect{event_id, m_facts.hazard_id, date, m_home, status, m_facts.contam_mask, kind, area,
+                                       remaining_m2, open_delta, 0});
     }
 
-    /// Books the stock change after an event that left `area` m² remaining (and a closure).
-    void settle(std::int64_t event_id, const Date& date, double area)
+    /// Books the stock change after an event that left `area` m² remaining (and a closure) on the
+    /// flow the event has just emitted in the area's current stratum.
+    void settle(const Date& date, double area)
     {
         const bool open = area >= closed_below_m2;
-        if (area != m_remaining_m2 || open != m_open)
-            emit(Effect::Kind::remaining, event_id, date, m_status, area - m_remaining_m2, int(open) - int(m_open));
+        Effect& e = m_out.effects.back();
+        e.remaining_m2 += area - m_remaining_m2;
+        e.open_delta += int(open) - int(m_open);
         if (m_open && !open) {
-            emit(Effect::Kind::closed, event_id, date, m_status, 0.0, 1);
+            e.closed = 1;
             m_closed_on = date;
         }
         m_remaining_m2 = area;
@@ -159,7 +160,7 @@ private:
         }
         m_remaining_m2 = 0;
         m_open = false;
-        settle(e.event_id, e.date, area);
+        settle(e.date, area);
         m_declared = e.geometry.clone();
     }
 
@@ -175,12 +176,10 @@ private:
     void change_status(std::int64_t event_id, const Date& date, Status to)
     {
         const Status from = m_status;
-        emit(Effect::Kind::moved_out, event_id, date, from, m_remaining_m2);
-        emit(Effect::Kind::moved_in, event_id, date, to, m_remaining_m2);
+        // The stock moves between strata with the measured area it had.
+        emit(Effect::Kind::moved_out, event_id, date, from, m_remaining_m2, -m_remaining_m2, -int(m_open));
+        emit(Effect::Kind::moved_in, event_id, date, to, m_remaining_m2, m_remaining_m2, int(m_open));
         m_status = to;
-        // Stock moves between strata with the measured area it had.
-        emit(Effect::Kind::remaining, event_id, date, from, -m_remaining_m2, -int(m_open));
-        emit(Effect::Kind::remaining, event_id, date, to, m_remaining_m2, int(m_open));
     }
 
     void correct(std::int64_t event_id, const Date& date, const gis::Geometry& corrected)
@@ -195,7 +194,7 @@ private:
         m_remaining = std::move(next);
         const double after = m_remaining.area_m2();
         emit(Effect::Kind::correction, event_id, date, m_status, after - m_remaining_m2);
-        settle(event_id, date, after);
+        settle(date, after);
         m_declared = corrected.clone();
     }
 
@@ -210,7 +209,7 @@ private:
         const double moved_m2 = m_remaining_m2 - after;
         m_moved[child.event_id] = moved_m2;
         emit(Effect::Kind::moved_out, child.event_id, child.date, m_status, moved_m2);
-        settle(child.event_id, child.date, after);
+        settle(child.date, after);
     }
 
     void release(const ReleaseEvent& r)
@@ -218,23 +217,29 @@ private:
         const auto kind = release_kind_of(r.method);
         if (!kind) return;
         const bool spatial = r.hazard_id.empty();
-        const bool overlaps = !m_remaining.is_empty() && r.geometry.intersects(m_remaining);
-        if (spatial && !overlaps) return;
         double after = m_remaining_m2;
-        if (overlaps) {
+        // Overlap is judged by what the difference removes: cheaper than a separate intersects
+        // predicate, and a shared edge (nothing removed) is not an overlap.
+        if (!m_remaining.is_empty() && r.geometry.envelope().intersects(m_remaining.envelope())) {
             gis::Geometry next = m_remaining.difference(r.geometry);
-            after = next.area_m2();
-            // Linked spatially only where it overlaps with an area; a shared edge is not a link.
-            if (spatial && after >= m_remaining_m2) return;
-            gis::Geometry before = std::exchange(m_remaining, std::move(next));
-            m_released.push_back({std::move(before), m_remaining.clone()});
+            const double next_m2 = next.area_m2();
+            if (m_remaining_m2 - next_m2 > no_overlap_m2) {
+                after = next_m2;
+                gis::Geometry before = std::exchange(m_remaining, std::move(next));
+                m_released.push_back({std::move(before), m_remaining.clone()});
+            }
         }
+        // Linked spatially only to the areas it overlaps.
+        if (spatial && after == m_remaining_m2) return;
         const double credited = m_remaining_m2 - after;
         const double outside = std::max(0.0, r.area_m2 - credited);
         m_out.credits.push_back(Credit{r.event_id, r.activity_id, m_facts.hazard_id, *kind, r.date, credited, outside});
         emit(effect_of(*kind), r.event_id, r.date, m_status, credited);
-        settle(r.event_id, r.date, after);
+        settle(r.date, after);
     }
+
+    /// A difference that removes less than this removed nothing: the area change is rounding.
+    static constexpr double no_overlap_m2 = 1e-6;
 
     const HazardFacts& m_facts;
     const std::string m_home;

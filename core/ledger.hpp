@@ -49,9 +49,11 @@ struct HazardFacts {
     std::vector<const ReleaseEvent*> releases; // explicit releases and spatial candidates
 };
 
-/// One line of what an event did to a stratum (region, status, contamination of the area).
+/// One line of what an event did to a stratum (region, status, contamination of the area): a flow
+/// (`kind`, `area_m2`) and the measured change of the remaining area it caused (`remaining_m2`,
+/// `open_delta`, `closed`). The balance check compares the two sums, so both are kept.
 struct Effect {
-    enum class Kind { remaining, added, moved_in, moved_out, correction, cancelled, reduced, cleared, closed };
+    enum class Kind { added, moved_in, moved_out, correction, cancelled, reduced, cleared };
     std::int64_t event_id;
     std::string hazard_id;
     Date date;
@@ -59,8 +61,10 @@ struct Effect {
     Status status;
     ContamMask contam_mask;
     Kind kind;
-    double area_m2;
-    int count_delta; // remaining: change in open areas; closed: 1
+    double area_m2;            // the flow
+    double remaining_m2 = 0;   // change of the remaining area (stock)
+    int open_delta = 0;        // change of the number of open areas
+    int closed = 0;            // 1 when the area closed through this event
 };
 std::string_view to_string(Effect::Kind k);
 

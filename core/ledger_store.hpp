@@ -59,7 +59,9 @@ struct StratumTotal {
     int year;
     Effect::Kind kind;
     double area_m2;
-    std::int64_t count_delta;
+    double remaining_m2;
+    std::int64_t open_delta;
+    std::int64_t closed;
 };
 
 struct RegionItems {

@@ -40,14 +40,13 @@ EventKind parse_event_kind(const std::string& k)
 Effect::Kind parse_effect_kind(const std::string& k)
 {
     static const std::pair<const char*, Effect::Kind> kinds[] = {
-        {"remaining", Effect::Kind::remaining}, {"added", Effect::Kind::added},
+        {"added", Effect::Kind::added},
         {"moved_in", Effect::Kind::moved_in},   {"moved_out", Effect::Kind::moved_out},
         {"correction", Effect::Kind::correction}, {"cancelled", Effect::Kind::cancelled},
-        {"reduced", Effect::Kind::reduced},     {"cleared", Effect::Kind::cleared},
-        {"closed", Effect::Kind::closed}};
+        {"reduced", Effect::Kind::reduced},     {"cleared", Effect::Kind::cleared}};
     for (const auto& [name, kind] : kinds)
         if (k == name) return kind;
-    return Effect::Kind::remaining;
+    throw std::runtime_error("unknown effect kind '" + k + "' in the database");
 }
 
 gis::Geometry geometry_column(const Statement& st, int col)
@@ -428,7 +427,8 @@ public:
         m_db.exec("DELETE FROM ledger_effects WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
         m_db.exec("DELETE FROM release_credits WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
         auto effect = m_db.prepare("INSERT INTO ledger_effects (event_id, hazard_id, valid_date, year, region_code, "
-                                   "status, contam_mask, kind, area_m2, count_delta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                   "status, contam_mask, kind, area_m2, remaining_m2, open_delta, closed) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const Effect& e : result.effects) {
             if (!ids.count(e.hazard_id)) continue;
             effect.bind(1, e.event_id)
@@ -440,7 +440,9 @@ public:
                 .bind(7, std::int64_t(e.contam_mask))
                 .bind(8, to_string(e.kind))
                 .bind(9, e.area_m2)
-                .bind(10, e.count_delta);
+                .bind(10, e.remaining_m2)
+                .bind(11, e.open_delta)
+                .bind(12, e.closed);
             effect.run();
         }
         auto credit = m_db.prepare("INSERT INTO release_credits (event_id, activity_id, hazard_id, release_kind, "
@@ -524,21 +526,24 @@ public:
     void refresh_totals() override
     {
         m_db.exec("DELETE FROM stratum_totals");
-        m_db.exec("INSERT INTO stratum_totals (region_code, status, contam_mask, year, kind, area_m2, count_delta) "
-                  "SELECT region_code, status, contam_mask, year, kind, sum(area_m2), sum(count_delta) "
+        m_db.exec("INSERT INTO stratum_totals (region_code, status, contam_mask, year, kind, area_m2, remaining_m2, "
+                  "open_delta, closed) SELECT region_code, status, contam_mask, year, kind, sum(area_m2), "
+                  "sum(remaining_m2), sum(open_delta), sum(closed) "
                   "FROM ledger_effects GROUP BY region_code, status, contam_mask, year, kind");
     }
 
     std::vector<StratumTotal> totals(int last_year, ContamMask mask) override
     {
         std::vector<StratumTotal> out;
-        auto st = m_db.prepare("SELECT region_code, status, year, kind, sum(area_m2), sum(count_delta) "
+        auto st = m_db.prepare("SELECT region_code, status, year, kind, sum(area_m2), sum(remaining_m2), "
+                               "sum(open_delta), sum(closed) "
                                "FROM stratum_totals WHERE year <= ? AND (contam_mask & ?) <> 0 "
                                "GROUP BY region_code, status, year, kind");
         st.bind(1, last_year).bind(2, std::int64_t(mask));
         while (st.step())
             out.push_back(StratumTotal{st.column_text(0), *parse_status(st.column_text(1)), int(st.column_int(2)),
-                                       parse_effect_kind(st.column_text(3)), st.column_double(4), st.column_int(5)});
+                                       parse_effect_kind(st.column_text(3)), st.column_double(4), st.column_double(5),
+                                       st.column_int(6), st.column_int(7)});
         return out;
     }
 

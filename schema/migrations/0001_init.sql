@@ -131,29 +131,33 @@ BEGIN
     SELECT RAISE(ABORT, 'delete on ledger_events violates constraint: the ledger is append-only; record a new event instead');
 END;
 
--- Derived: what each event did to each hazardous area's stratum. 'remaining' rows are the measured
--- change of the remaining area (and of the number of open areas); the other kinds are the flows.
--- The balance check compares the two, so they are measured independently.
+-- Derived: what each event did to each hazardous area's stratum: a flow (kind, area_m2) and the
+-- measured change of the remaining area it caused (remaining_m2, open_delta, closed). The balance
+-- check compares the sums of the two.
+-- Derived tables carry no foreign keys: only the ledger writes them, from the events, and a rebuild
+-- writes millions of rows.
 CREATE TABLE ledger_effects (
-    event_id    INTEGER NOT NULL CONSTRAINT fk_effects_event REFERENCES ledger_events (event_id),
-    hazard_id   TEXT NOT NULL CONSTRAINT fk_effects_hazard REFERENCES hazards (hazard_id),
+    event_id    INTEGER NOT NULL,
+    hazard_id   TEXT NOT NULL,
     valid_date  TEXT NOT NULL,
     year        INTEGER NOT NULL,
     region_code TEXT NOT NULL,
     status      TEXT NOT NULL CONSTRAINT check_effects_status CHECK (status IN ('SHA', 'CHA')),
     contam_mask INTEGER NOT NULL,
     kind        TEXT NOT NULL CONSTRAINT check_effects_kind CHECK (kind IN
-                ('remaining', 'added', 'moved_in', 'moved_out', 'correction', 'cancelled', 'reduced', 'cleared', 'closed')),
-    area_m2     REAL NOT NULL,
-    count_delta INTEGER NOT NULL DEFAULT 0
+                ('added', 'moved_in', 'moved_out', 'correction', 'cancelled', 'reduced', 'cleared')),
+    area_m2      REAL NOT NULL,
+    remaining_m2 REAL NOT NULL,
+    open_delta   INTEGER NOT NULL CONSTRAINT check_effects_open CHECK (open_delta BETWEEN -1 AND 1),
+    closed       INTEGER NOT NULL CONSTRAINT check_effects_closed CHECK (closed IN (0, 1))
 );
 CREATE INDEX idx_effects_hazard ON ledger_effects (hazard_id);
 
 -- Derived: the area each released event credited to an activity on one hazardous area.
 CREATE TABLE release_credits (
-    event_id     INTEGER NOT NULL CONSTRAINT fk_credits_event REFERENCES ledger_events (event_id),
-    activity_id  TEXT NOT NULL CONSTRAINT fk_credits_activity REFERENCES activities (activity_id),
-    hazard_id    TEXT NOT NULL CONSTRAINT fk_credits_hazard REFERENCES hazards (hazard_id),
+    event_id     INTEGER NOT NULL,
+    activity_id  TEXT NOT NULL,
+    hazard_id    TEXT NOT NULL,
     release_kind TEXT NOT NULL CONSTRAINT check_credits_kind CHECK (release_kind IN ('cancelled', 'reduced', 'cleared')),
     valid_date   TEXT NOT NULL,
     credited_m2  REAL NOT NULL,
@@ -168,8 +172,10 @@ CREATE TABLE stratum_totals (
     status      TEXT NOT NULL,
     contam_mask INTEGER NOT NULL,
     year        INTEGER NOT NULL,
-    kind        TEXT NOT NULL,
-    area_m2     REAL NOT NULL,
-    count_delta INTEGER NOT NULL,
+    kind         TEXT NOT NULL,
+    area_m2      REAL NOT NULL,
+    remaining_m2 REAL NOT NULL,
+    open_delta   INTEGER NOT NULL,
+    closed       INTEGER NOT NULL,
     CONSTRAINT pk_stratum_totals PRIMARY KEY (region_code, status, contam_mask, year, kind)
 );

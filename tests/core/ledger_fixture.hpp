@@ -126,9 +126,10 @@ protected:
         schema::Database db(m_db.path(), schema::Database::Mode::open_existing);
         std::string out;
         auto effects = db.prepare("SELECT event_id, hazard_id, valid_date, region_code, status, contam_mask, kind, "
-                                  "printf('%.6f', area_m2), count_delta FROM ledger_effects ORDER BY 1, 2, 7, 5, 8, 9");
+                                  "printf('%.6f', area_m2), printf('%.6f', remaining_m2), open_delta, closed FROM ledger_effects "
+                                  "ORDER BY 1, 2, 7, 5, 8, 9, 10, 11");
         while (effects.step()) {
-            for (int c = 0; c < 9; ++c) out += effects.column_text(c) + "|";
+            for (int c = 0; c < 11; ++c) out += effects.column_text(c) + "|";
             out += "\n";
         }
         auto credits = db.prepare("SELECT activity_id, hazard_id, release_kind, valid_date, printf('%.6f', credited_m2), "
