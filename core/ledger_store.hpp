@@ -114,14 +114,17 @@ public:
     /// explicit releases and every spatially linked release whose box meets one of their geometries.
     virtual void load_facts(const std::set<std::string>& ids, LedgerFacts& facts) = 0;
 
-    /// Replaces the derived rows (effects, credits, state) of the replayed areas.
-    virtual void write_replay(const std::set<std::string>& ids, const ReplayResult& result) = 0;
+    /// Replaces the derived rows (effects, credits, state) of the replayed areas and, unless
+    /// `whole_ledger` (a rebuild, which calls refresh_totals() after), moves the per-stratum totals
+    /// by the difference, so a back-dated event costs what it touches.
+    virtual void write_replay(const std::set<std::string>& ids, const ReplayResult& result, bool whole_ledger) = 0;
     /// Recomputes where and for which contamination each activity's items count: every activity
     /// when `all`, else those releasing on the given areas or in `activity_ids`.
     virtual void attribute_items(const std::set<std::string>& hazard_ids, const std::set<std::string>& activity_ids,
                                  bool all) = 0;
     /// Relocates every activity in the regions (after a regions load).
     virtual void relocate_activities(const RegionIndex& regions) = 0;
+    /// Recomputes the per-stratum totals from every effect.
     virtual void refresh_totals() = 0;
 
     /// Totals of every year up to `last_year` for areas whose contamination meets `mask`.

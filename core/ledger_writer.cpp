@@ -46,12 +46,38 @@ std::optional<Date> start_of(const KnownHazard& k)
 
 } // namespace
 
+LedgerWriter::LedgerWriter(LedgerStore& store) : m_store(store) {}
+LedgerWriter::~LedgerWriter() = default;
+
+const RegionIndex& LedgerWriter::regions()
+{
+    if (!m_regions) m_regions = std::make_unique<RegionIndex>(m_store.load_regions());
+    return *m_regions;
+}
+
 ApplyResult LedgerWriter::apply(std::vector<HazardRecord>& hazards, std::vector<ActivityRecord>& activities,
                                 std::int64_t import_id)
 {
+    ApplyResult result = append(hazards, activities, import_id);
+    result.areas_replayed = finish();
+    return result;
+}
+
+std::size_t LedgerWriter::finish()
+{
+    if (m_touched.empty() && m_touched_activities.empty()) return 0;
+    const std::size_t n = replay_touched(m_touched, m_touched_activities);
+    m_touched.clear();
+    m_touched_activities.clear();
+    return n;
+}
+
+ApplyResult LedgerWriter::append(std::vector<HazardRecord>& hazards, std::vector<ActivityRecord>& activities,
+                                 std::int64_t import_id, std::vector<std::size_t>* deferred)
+{
     ApplyResult result;
-    std::set<std::string> touched;
-    std::set<std::string> touched_activities;
+    std::set<std::string>& touched = m_touched;
+    std::set<std::string>& touched_activities = m_touched_activities;
 
     // Areas without a parent first, then derived ones, so a parent in the same file exists; each
     // group by date so a file listing an area twice applies its records in order.
@@ -76,6 +102,10 @@ ApplyResult LedgerWriter::apply(std::vector<HazardRecord>& hazards, std::vector<
                 continue;
             }
             parent = m_store.find_hazard(r.parent_id);
+            if (!parent && deferred) {
+                deferred->push_back(i);
+                continue;
+            }
             if (!parent) {
                 problem("parent_id", r.parent_id, "unknown hazard id: no hazardous area has this id",
                         "import the parent area first, or correct parent_id");
@@ -139,7 +169,6 @@ ApplyResult LedgerWriter::apply(std::vector<HazardRecord>& hazards, std::vector<
             ++result.unchanged;
     }
 
-    RegionIndex regions(m_store.load_regions());
     std::set<std::string> seen_activities;
     for (std::size_t i = 0; i < activities.size(); ++i) {
         ActivityRecord& a = activities[i];
@@ -182,7 +211,7 @@ ApplyResult LedgerWriter::apply(std::vector<HazardRecord>& hazards, std::vector<
                 continue;
             }
         }
-        m_store.insert_activity(a, import_id, regions.home_of(a.geometry));
+        m_store.insert_activity(a, import_id, regions().home_of(a.geometry));
         touched_activities.insert(a.activity_id);
         ++result.activities_added;
         if (a.method == Method::EOD) continue;
@@ -194,9 +223,6 @@ ApplyResult LedgerWriter::apply(std::vector<HazardRecord>& hazards, std::vector<
             for (const auto& id : m_store.hazards_near(a.geometry.envelope())) touched.insert(id);
     }
 
-    // With problems the caller normally rolls back; in partial mode the accepted records stand.
-    if (!touched.empty() || !touched_activities.empty())
-        result.areas_replayed = replay_touched(touched, touched_activities);
     return result;
 }
 
@@ -218,14 +244,12 @@ std::size_t LedgerWriter::replay_touched(const std::set<std::string>& touched, c
     m_store.load_facts(ids, facts);
     std::vector<HazardFacts*> list;
     for (auto& [id, h] : facts.hazards) list.push_back(&h);
-    RegionIndex regions(m_store.load_regions());
-    const ReplayResult result = replay(list, regions);
-    m_store.write_replay(ids, result);
+    const ReplayResult result = replay(list, regions());
+    m_store.write_replay(ids, result, false);
 
     std::set<std::string> affected = activities;
     for (const ReleaseEvent& r : facts.releases) affected.insert(r.activity_id);
     m_store.attribute_items(ids, affected, false);
-    m_store.refresh_totals();
     return ids.size();
 }
 
@@ -240,7 +264,8 @@ std::size_t LedgerWriter::rebuild()
         std::fprintf(stderr, "rebuild: %-20s %8.3f s\n", name, std::chrono::duration<double>(now - t).count());
         t = now;
     };
-    RegionIndex regions(m_store.load_regions());
+    m_regions.reset(); // regions may have just been replaced
+    const RegionIndex& regions = this->regions();
     m_store.relocate_activities(regions);
     phase("regions");
     const std::set<std::string> ids = m_store.all_hazard_ids();
@@ -251,7 +276,7 @@ std::size_t LedgerWriter::rebuild()
     for (auto& [id, h] : facts.hazards) list.push_back(&h);
     const ReplayResult result = replay(list, regions);
     phase("replay");
-    m_store.write_replay(ids, result);
+    m_store.write_replay(ids, result, true);
     phase("write replay");
     m_store.attribute_items({}, {}, true);
     phase("attribute items");

@@ -6,6 +6,7 @@
 #include "core/records.hpp"
 
 #include <cstddef>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -15,7 +16,7 @@ namespace cims::core {
 /// A record the ledger refuses, with the field and value at fault and how to fix it.
 struct LedgerProblem {
     enum class Source { hazard, activity } source;
-    std::size_t index; // position in the records given to apply()
+    std::size_t index; // position in the records given to append() or apply()
     std::string field;
     std::string value;
     std::string reason;
@@ -29,14 +30,24 @@ struct ApplyResult {
     std::size_t areas_replayed = 0;
 };
 
+/// Appends records to the ledger in batches, then brings the derived state up to date once.
+/// Contract: runs inside the caller's transaction, which the caller commits only when it accepts
+/// the outcome (all-or-nothing: roll back when there were problems).
 class LedgerWriter {
 public:
-    explicit LedgerWriter(LedgerStore& store) : m_store(store) {}
+    explicit LedgerWriter(LedgerStore& store);
+    ~LedgerWriter();
 
-    /// Checks the records against the ledger and appends their events; then replays only the
-    /// hazardous areas they touch. Records with problems are skipped and listed.
-    /// Contract: runs inside the caller's transaction, which the caller commits only when it
-    /// accepts the outcome (all-or-nothing: roll back when problems is not empty).
+    /// Checks one batch of records against the ledger and appends their events; records with
+    /// problems are skipped and listed. A derived area whose parent is not known yet is held back
+    /// (its index goes to `deferred`) when `deferred` is given: its parent may come in a later batch.
+    ApplyResult append(std::vector<HazardRecord>& hazards, std::vector<ActivityRecord>& activities,
+                       std::int64_t import_id, std::vector<std::size_t>* deferred = nullptr);
+
+    /// Replays the areas the appended records touched (and only those). \returns their number.
+    std::size_t finish();
+
+    /// append() then finish(): one batch.
     ApplyResult apply(std::vector<HazardRecord>& hazards, std::vector<ActivityRecord>& activities,
                       std::int64_t import_id);
 
@@ -48,7 +59,12 @@ public:
     std::size_t replay_touched(const std::set<std::string>& touched, const std::set<std::string>& activities);
 
 private:
+    const RegionIndex& regions();
+
     LedgerStore& m_store;
+    std::unique_ptr<RegionIndex> m_regions; // loaded on first use
+    std::set<std::string> m_touched;        // areas whose facts changed since the last finish()
+    std::set<std::string> m_touched_activities;
 };
 
 } // namespace cims::core

@@ -412,7 +412,7 @@ public:
             for (std::size_t i : index.query(box)) h->releases.push_back(linked[i]);
     }
 
-    void write_replay(const std::set<std::string>& ids, const ReplayResult& replayed) override
+    void write_replay(const std::set<std::string>& ids, const ReplayResult& replayed, bool whole_ledger) override
     {
         // Rows sorted by area go into the hazard-keyed indexes in order, which SQLite appends fast.
         ReplayResult result;
@@ -423,9 +423,15 @@ public:
         std::stable_sort(result.credits.begin(), result.credits.end(), [](const Credit& a, const Credit& b) {
             return std::tie(a.hazard_id, a.activity_id) < std::tie(b.hazard_id, b.activity_id);
         });
-        fill_set(ids);
-        m_db.exec("DELETE FROM ledger_effects WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
-        m_db.exec("DELETE FROM release_credits WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
+        if (whole_ledger) {
+            m_db.exec("DELETE FROM ledger_effects");
+            m_db.exec("DELETE FROM release_credits");
+        } else {
+            fill_set(ids);
+            move_totals("-");
+            m_db.exec("DELETE FROM ledger_effects WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
+            m_db.exec("DELETE FROM release_credits WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
+        }
         auto effect = m_db.prepare("INSERT INTO ledger_effects (event_id, hazard_id, valid_date, year, region_code, "
                                    "status, contam_mask, kind, area_m2, remaining_m2, open_delta, closed) "
                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -445,6 +451,7 @@ public:
                 .bind(12, e.closed);
             effect.run();
         }
+        if (!whole_ledger) move_totals("+");
         auto credit = m_db.prepare("INSERT INTO release_credits (event_id, activity_id, hazard_id, release_kind, "
                                    "valid_date, credited_m2, outside_m2) VALUES (?, ?, ?, ?, ?, ?, ?)");
         for (const Credit& c : result.credits) {
@@ -501,10 +508,13 @@ public:
                      "items_mask = CASE WHEN hazard_id IS NOT NULL THEN coalesce((SELECT contam_mask FROM hazards h "
                      "WHERE h.hazard_id = activities.hazard_id), 0) ELSE coalesce((" +
             mask_union + " " + linked + "), 0) END";
-        if (!all)
-            sql += " WHERE activity_id IN (SELECT activity_id FROM replay_activities) OR "
-                   "hazard_id IN (SELECT hazard_id FROM replay_set)";
-        m_db.exec(sql);
+        if (all) {
+            m_db.exec(sql);
+            return;
+        }
+        // Two statements: each can use its index, where an OR of the two would scan every activity.
+        m_db.exec(sql + " WHERE activity_id IN (SELECT activity_id FROM replay_activities)");
+        m_db.exec(sql + " WHERE hazard_id IN (SELECT hazard_id FROM replay_set)");
     }
 
     void relocate_activities(const RegionIndex& regions) override
@@ -580,6 +590,19 @@ private:
         e.date = Date{st.column_text(5)};
         e.geometry = geometry_column(st, 6);
         return e;
+    }
+
+    /// Adds (sign "+") or subtracts ("-") the effects of the areas in replay_set to the totals.
+    void move_totals(const char* sign)
+    {
+        const std::string s(sign);
+        m_db.exec("INSERT INTO stratum_totals (region_code, status, contam_mask, year, kind, area_m2, remaining_m2, "
+                  "open_delta, closed) SELECT region_code, status, contam_mask, year, kind, " + s + "sum(area_m2), " + s +
+                  "sum(remaining_m2), " + s + "sum(open_delta), " + s + "sum(closed) FROM ledger_effects "
+                  "WHERE hazard_id IN (SELECT hazard_id FROM replay_set) GROUP BY region_code, status, contam_mask, year, kind "
+                  "ON CONFLICT (region_code, status, contam_mask, year, kind) DO UPDATE SET "
+                  "area_m2 = area_m2 + excluded.area_m2, remaining_m2 = remaining_m2 + excluded.remaining_m2, "
+                  "open_delta = open_delta + excluded.open_delta, closed = closed + excluded.closed");
     }
 
     void fill_set(const std::set<std::string>& ids)

@@ -17,6 +17,7 @@
 #include <fstream>
 #include <set>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace cims::importers {
 
@@ -97,17 +98,6 @@ public:
 private:
     const MappingProfile& m_mapping;
     const std::set<std::string>& m_layer_fields;
-};
-
-/// Everything read from one layer, waiting for the transaction.
-struct PendingLayer {
-    LayerSummary summary;
-    std::string sha256;
-    std::vector<HazardRecord> hazards;
-    std::vector<std::int64_t> hazard_fids;
-    std::vector<ActivityRecord> activities;
-    std::vector<std::int64_t> activity_fids;
-    std::int64_t rejected = 0;
 };
 
 /// Builds records from the features of one layer, collecting rejections and repairs.
@@ -313,8 +303,24 @@ std::string infer_kind(const ImportOptions& options, const MappingProfile& mappi
     return "";
 }
 
-void read_layer(const std::string& file, VectorSource& source, const SourceLayer& layer, const ImportOptions& options,
-                bool layer_named, ImportReport& report, std::vector<PendingLayer>& pending, const std::string& sha)
+/// Records of one layer waiting to be appended, with the feature ids they came from.
+struct Batch {
+    std::vector<HazardRecord> hazards;
+    std::vector<std::int64_t> hazard_fids;
+    std::vector<ActivityRecord> activities;
+    std::vector<std::int64_t> activity_fids;
+    std::size_t size() const { return hazards.size() + activities.size(); }
+};
+
+/// Features are appended to the ledger in batches of this many, so memory stays bounded whatever
+/// the size of the file; the replay runs once, when every file has been appended.
+constexpr std::size_t batch_size = 2000;
+
+/// Streams one layer into the ledger. Layer-level problems (no CRS, unknown kind, a mapping naming
+/// fields the layer lacks) reject the layer before any feature is read.
+void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const std::string& file, VectorSource& source,
+                  const SourceLayer& layer, const ImportOptions& options, bool layer_named, const std::string& sha,
+                  ImportReport& report)
 {
     const MappingProfile mapping = options.mapping.value_or(MappingProfile{});
     std::set<std::string> layer_fields;
@@ -324,6 +330,11 @@ void read_layer(const std::string& file, VectorSource& source, const SourceLayer
                             const std::string& fix) {
         report.rejected.push_back(Rejection{file, layer.name, -1, field, value, reason, fix});
     };
+    auto field_list = [&] {
+        std::string fields;
+        for (const auto& n : layer.field_names) fields += (fields.empty() ? "" : ", ") + n;
+        return fields;
+    };
 
     const std::string kind = infer_kind(options, mapping, reader);
     if (kind.empty()) {
@@ -331,9 +342,7 @@ void read_layer(const std::string& file, VectorSource& source, const SourceLayer
             report.warnings.push_back(Warning{file, layer.name, -1, "layer skipped: its fields fit neither hazards nor activities"});
             return;
         }
-        std::string fields;
-        for (const auto& n : layer.field_names) fields += (fields.empty() ? "" : ", ") + n;
-        reject_layer("", "", "cannot tell whether the layer holds hazards or activities (fields: " + fields + ")",
+        reject_layer("", "", "cannot tell whether the layer holds hazards or activities (fields: " + field_list() + ")",
                      "give --kind hazards|activities, or map hazard_id/status or activity_id/method in a mapping profile");
         return;
     }
@@ -343,14 +352,11 @@ void read_layer(const std::string& file, VectorSource& source, const SourceLayer
     }
     for (const auto& [field, source_field] : mapping.fields) {
         if (source_field == "@fid" || layer_fields.count(lower(source_field))) continue;
-        std::string fields;
-        for (const auto& n : layer.field_names) fields += (fields.empty() ? "" : ", ") + n;
         reject_layer(field, source_field, "the mapping profile maps " + field + " to '" + source_field +
-                                              "', which this layer does not have (fields: " + fields + ")",
+                                              "', which this layer does not have (fields: " + field_list() + ")",
                      "correct \"fields\" in the mapping profile");
         return;
     }
-
     std::string crs = layer.crs_definition;
     if (crs.empty()) crs = mapping.crs;
     if (crs.empty()) {
@@ -366,52 +372,98 @@ void read_layer(const std::string& file, VectorSource& source, const SourceLayer
         return;
     }
 
-    PendingLayer p;
-    p.summary = LayerSummary{file, layer.name, kind, transform->source_name(), transform->operation(), 0, false};
-    p.sha256 = sha;
+    LayerSummary summary{file, layer.name, kind, transform->source_name(), transform->operation(), 0, false};
+    if (store.find_import(sha, layer.name, kind)) {
+        summary.already_imported = true;
+        report.layers.push_back(summary);
+        return;
+    }
+    const std::int64_t import_id = store.add_import(
+        core::ImportInfo{file, layer.name, sha, kind, options.imported_by, options.organisation, 0, 0});
+
     LayerBuilder builder(file, layer.name, mapping, layer_fields, *transform, report, options.organisation);
+    std::int64_t accepted = 0, rejected = 0, unchanged = 0;
+    std::map<std::string, std::int64_t> first_fid; // id → feature that used it first
+    Batch batch, deferred;
+
+    // Appends a batch; derived areas whose parent is not known yet wait in `deferred` unless final.
+    auto append = [&](Batch& b, bool final) {
+        std::vector<std::size_t> held;
+        const core::ApplyResult applied = writer.append(b.hazards, b.activities, import_id, final ? nullptr : &held);
+        for (const core::LedgerProblem& problem : applied.problems) {
+            const bool hazard = problem.source == core::LedgerProblem::Source::hazard;
+            const std::int64_t fid = hazard ? b.hazard_fids[problem.index] : b.activity_fids[problem.index];
+            report.rejected.push_back(Rejection{file, layer.name, fid, problem.field, problem.value, problem.reason,
+                                                problem.fix});
+        }
+        for (std::size_t i : held) {
+            deferred.hazards.push_back(std::move(b.hazards[i]));
+            deferred.hazard_fids.push_back(b.hazard_fids[i]);
+        }
+        const std::int64_t done = std::int64_t(b.size() - held.size());
+        rejected += std::int64_t(applied.problems.size());
+        unchanged += std::int64_t(applied.unchanged);
+        accepted += done - std::int64_t(applied.problems.size()) - std::int64_t(applied.unchanged);
+        b = Batch{};
+    };
+
+    const bool progress = isatty(STDERR_FILENO) == 1;
     source.read(layer.name, [&](SourceFeature&& f) {
-        ++p.summary.features;
+        if (++summary.features % 10000 == 0 && progress)
+            std::fprintf(stderr, "\r%s [%s]: %lld features read", file.c_str(), layer.name.c_str(),
+                         static_cast<long long>(summary.features));
+        bool ok = false;
         if (kind == "hazards") {
             HazardRecord r;
             if (builder.build_hazard(f, r)) {
-                p.hazards.push_back(std::move(r));
-                p.hazard_fids.push_back(f.fid);
-            } else {
-                ++p.rejected;
+                const auto [it, fresh] = first_fid.emplace(r.hazard_id, f.fid);
+                if (!fresh)
+                    builder.reject(f.fid, "hazard_id", r.hazard_id,
+                                   "this hazard_id appears twice in the layer (also feature " + std::to_string(it->second) + ")",
+                                   "give every hazardous area its own hazard_id; record later changes in a later file");
+                else {
+                    batch.hazards.push_back(std::move(r));
+                    batch.hazard_fids.push_back(f.fid);
+                    ok = true;
+                }
             }
         } else {
             ActivityRecord r;
             if (builder.build_activity(f, r)) {
-                p.activities.push_back(std::move(r));
-                p.activity_fids.push_back(f.fid);
-            } else {
-                ++p.rejected;
+                const auto [it, fresh] = first_fid.emplace(r.activity_id, f.fid);
+                if (!fresh)
+                    builder.reject(f.fid, "activity_id", r.activity_id,
+                                   "this activity_id appears twice in the layer (also feature " + std::to_string(it->second) + ")",
+                                   "give every activity its own id");
+                else {
+                    batch.activities.push_back(std::move(r));
+                    batch.activity_fids.push_back(f.fid);
+                    ok = true;
+                }
             }
         }
+        if (!ok) ++rejected;
+        if (batch.size() >= batch_size) append(batch, false);
     });
-    // An id twice in one layer: the first stands, the others are rejected.
-    if (kind == "hazards") {
-        std::map<std::string, std::int64_t> first_fid;
-        std::vector<HazardRecord> kept;
-        std::vector<std::int64_t> fids;
-        for (std::size_t i = 0; i < p.hazards.size(); ++i) {
-            const auto [it, fresh] = first_fid.emplace(p.hazards[i].hazard_id, p.hazard_fids[i]);
-            if (!fresh) {
-                builder.reject(p.hazard_fids[i], "hazard_id", p.hazards[i].hazard_id,
-                               "this hazard_id appears twice in the layer (also feature " + std::to_string(it->second) + ")",
-                               "give every hazardous area its own hazard_id; record later changes in a later file");
-                ++p.rejected;
-                continue;
-            }
-            kept.push_back(std::move(p.hazards[i]));
-            fids.push_back(p.hazard_fids[i]);
-        }
-        p.hazards = std::move(kept);
-        p.hazard_fids = std::move(fids);
+    append(batch, false);
+    // Derived areas held back: retry while their parents keep arriving, then report the rest.
+    for (std::size_t before = deferred.size() + 1; deferred.size() > 0 && deferred.size() < before;) {
+        before = deferred.size();
+        Batch retry = std::move(deferred);
+        deferred = Batch{};
+        append(retry, false);
     }
+    if (deferred.size() > 0) {
+        Batch last = std::move(deferred);
+        deferred = Batch{};
+        append(last, true);
+    }
+    if (progress && summary.features >= 10000) std::fprintf(stderr, "\n");
+    store.set_import_counts(import_id, accepted + unchanged, rejected);
+    report.accepted += accepted;
+    report.unchanged += unchanged;
     for (const auto& w : source.take_warnings()) report.warnings.push_back(Warning{file, layer.name, -1, w});
-    pending.push_back(std::move(p));
+    report.layers.push_back(summary);
 }
 
 } // namespace
@@ -450,14 +502,20 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
                           const ImportOptions& options)
 {
     ImportReport report;
-    std::vector<PendingLayer> pending;
     std::vector<std::string> open_options;
     if (!options.encoding.empty()) open_options.push_back("ENCODING=" + options.encoding);
 
-    for (const std::string& file : files) {
-        const std::string sha = content_hash(file);
-        VectorSource source(file, open_options);
-        if (!options.layer.empty()) {
+    store.begin();
+    try {
+        core::LedgerWriter writer(store);
+        for (const std::string& file : files) {
+            const std::string sha = content_hash(file);
+            VectorSource source(file, open_options);
+            if (options.layer.empty()) {
+                for (const SourceLayer& layer : source.layers())
+                    import_layer(store, writer, file, source, layer, options, false, sha, report);
+                continue;
+            }
             const auto it = std::find_if(source.layers().begin(), source.layers().end(),
                                          [&](const SourceLayer& l) { return l.name == options.layer; });
             if (it == source.layers().end()) {
@@ -468,47 +526,17 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
                                                     "give one of the file's layers with --layer"});
                 continue;
             }
-            read_layer(file, source, *it, options, true, report, pending, sha);
-        } else {
-            for (const SourceLayer& layer : source.layers())
-                read_layer(file, source, layer, options, false, report, pending, sha);
+            import_layer(store, writer, file, source, *it, options, true, sha, report);
         }
-    }
-
-    store.begin();
-    try {
-        core::LedgerWriter writer(store);
-        for (PendingLayer& p : pending) {
-            if (store.find_import(p.sha256, p.summary.layer, p.summary.kind)) {
-                p.summary.already_imported = true;
-                report.layers.push_back(p.summary);
-                continue;
-            }
-            core::ImportInfo info{p.summary.file, p.summary.layer, p.sha256, p.summary.kind, options.imported_by,
-                                  options.organisation, std::int64_t(p.hazards.size() + p.activities.size()),
-                                  p.rejected};
-            const std::int64_t import_id = store.add_import(info);
-            const core::ApplyResult applied = writer.apply(p.hazards, p.activities, import_id);
-            for (const core::LedgerProblem& problem : applied.problems) {
-                const bool hazard = problem.source == core::LedgerProblem::Source::hazard;
-                const std::int64_t fid = hazard ? p.hazard_fids[problem.index] : p.activity_fids[problem.index];
-                report.rejected.push_back(Rejection{p.summary.file, p.summary.layer, fid, problem.field, problem.value,
-                                                    problem.reason, problem.fix});
-            }
-            const std::int64_t accepted = std::int64_t(p.hazards.size() + p.activities.size()) -
-                                          std::int64_t(applied.problems.size()) - std::int64_t(applied.unchanged);
-            report.accepted += accepted;
-            report.unchanged += std::int64_t(applied.unchanged);
-            store.set_import_counts(import_id, accepted + std::int64_t(applied.unchanged),
-                                    p.rejected + std::int64_t(applied.problems.size()));
-            report.layers.push_back(p.summary);
-        }
-        if (!report.rejected.empty() && !options.partial) {
+        const bool refused = !report.rejected.empty() && !options.partial;
+        if (!refused) writer.finish();
+        if (refused || options.dry_run) {
             store.rollback();
             report.written = false;
-            report.accepted = 0;
+            if (refused) report.accepted = 0;
             return report;
         }
+        if (options.before_commit) options.before_commit(report);
         store.commit();
         report.written = true;
     } catch (...) {

@@ -6,6 +6,7 @@
 #include "importers/import_report.hpp"
 #include "importers/mapping_profile.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,9 +21,14 @@ struct ImportOptions {
     std::string organisation;             // default organisation of the records
     std::string imported_by = "cli";
     bool partial = false;                 // write the valid features even when some are rejected
+    bool dry_run = false;                 // validate against the ledger, then roll back (staging)
+    /// Called inside the import's transaction just before it commits (an approval records itself
+    /// there, so the import and its approval are one transaction).
+    std::function<void(const ImportReport&)> before_commit;
 };
 
-/// Reads every file, validates every feature and applies them to the ledger in one transaction.
+/// Reads every file, validates every feature and applies them to the ledger in one transaction,
+/// streaming features in batches (memory does not grow with the file).
 /// All-or-nothing unless options.partial: any rejection leaves the database as it was.
 /// A file whose content was imported before (same SHA-256, layer and kind) changes nothing.
 /// \throws std::runtime_error for a file that cannot be read at all.

@@ -144,6 +144,15 @@ protected:
             for (int c = 0; c < 6; ++c) out += states.column_text(c) + "|";
             out += "\n";
         }
+        // Totals moved incrementally must equal totals summed afresh (to 0.1 mm², beyond float noise).
+        auto totals = db.prepare("SELECT region_code, status, contam_mask, year, kind, printf('%.4f', area_m2), "
+                                 "printf('%.4f', remaining_m2), open_delta, closed FROM stratum_totals "
+                                 "WHERE abs(area_m2) > 1e-6 OR abs(remaining_m2) > 1e-6 OR open_delta <> 0 OR closed <> 0 "
+                                 "ORDER BY 1, 2, 3, 4, 5");
+        while (totals.step()) {
+            for (int c = 0; c < 9; ++c) out += totals.column_text(c) + "|";
+            out += "\n";
+        }
         auto items = db.prepare("SELECT activity_id, items_region, items_mask FROM activities ORDER BY 1");
         while (items.step()) {
             for (int c = 0; c < 3; ++c) out += items.column_text(c) + "|";
