@@ -29,5 +29,6 @@ void add_regions(CLI::App& app, Action& action);
 void add_import(CLI::App& app, Action& action);
 void add_report(CLI::App& app, Action& action);
 void add_rebuild(CLI::App& app, Action& action);
+void add_submissions(CLI::App& app, Action& action);
 
 } // namespace cims::cli

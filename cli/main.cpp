@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 
 #include "gis/error.hpp"
+#include "importers/submissions.hpp"
 #include "schema/database.hpp"
 
 #include <iostream>
@@ -18,6 +19,7 @@ int main(int argc, char** argv)
     cims::cli::add_import(app, action);
     cims::cli::add_report(app, action);
     cims::cli::add_rebuild(app, action);
+    cims::cli::add_submissions(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -26,6 +28,9 @@ int main(int argc, char** argv)
     }
     try {
         return action();
+    } catch (const cims::importers::SubmissionStateError& e) {
+        std::cerr << "cims: " << e.what() << "\n";
+        return cims::cli::exit_usage;
     } catch (const cims::cli::UsageError& e) {
         std::cerr << "cims: " << e.what() << "\n";
         return cims::cli::exit_usage;

@@ -64,6 +64,26 @@ struct StratumTotal {
     std::int64_t closed;
 };
 
+/// A staged submission as stored (the workflow lives in importers/submissions.hpp).
+struct SubmissionRecord {
+    std::int64_t id = 0;
+    std::string status; // submitted | rejected | approved
+    std::string kind, layer, encoding;
+    std::optional<std::string> mapping; // the mapping profile's JSON as sent
+    bool partial = false;
+    std::string organisation;
+    std::string submitted_at, submitted_by;
+    std::optional<std::string> decided_at, decided_by, why;
+    std::string report_json;
+    std::vector<std::string> file_names;
+};
+
+struct SubmissionFile {
+    std::string name; // base name, no folder
+    bool is_main = false; // given on the command line (the others are a shapefile's sidecars)
+    std::string content;
+};
+
 struct RegionItems {
     std::string region;
     ItemsDestroyed items;
@@ -126,6 +146,15 @@ public:
     virtual void relocate_activities(const RegionIndex& regions) = 0;
     /// Recomputes the per-stratum totals from every effect.
     virtual void refresh_totals() = 0;
+
+    virtual std::int64_t add_submission(const SubmissionRecord& submission, const std::vector<SubmissionFile>& files) = 0;
+    /// Submissions, newest first; only the organisation's when `organisation` is not empty.
+    virtual std::vector<SubmissionRecord> submissions(const std::string& organisation) = 0;
+    virtual std::optional<SubmissionRecord> submission(std::int64_t id) = 0;
+    virtual std::vector<SubmissionFile> submission_files(std::int64_t id) = 0;
+    /// Records a decision (status approved or rejected) with who made it, why, and the report.
+    virtual void decide_submission(std::int64_t id, const std::string& status, const std::string& by,
+                                   const std::string& why, const std::string& report_json) = 0;
 
     /// Totals of every year up to `last_year` for areas whose contamination meets `mask`.
     virtual std::vector<StratumTotal> totals(int last_year, ContamMask mask) = 0;

@@ -146,6 +146,80 @@ public:
             .run();
     }
 
+    std::int64_t add_submission(const SubmissionRecord& s, const std::vector<SubmissionFile>& files) override
+    {
+        m_db.prepare("INSERT INTO submissions (status, kind, layer, encoding, mapping, partial, organisation, "
+                     "submitted_at, submitted_by, decided_at, decided_by, why, report) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(1, s.status)
+            .bind(2, s.kind)
+            .bind(3, s.layer)
+            .bind(4, s.encoding)
+            .bind(5, s.mapping)
+            .bind(6, int(s.partial))
+            .bind(7, s.organisation)
+            .bind(8, now_utc())
+            .bind(9, s.submitted_by)
+            .bind(10, s.status == "submitted" ? std::nullopt : std::optional<std::string>(now_utc()))
+            .bind(11, s.decided_by)
+            .bind(12, s.why)
+            .bind(13, s.report_json)
+            .run();
+        const std::int64_t id = m_db.last_insert_rowid();
+        auto file = m_db.prepare(
+            "INSERT INTO submission_files (submission_id, position, name, is_main, content) VALUES (?, ?, ?, ?, ?)");
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            file.bind(1, id).bind(2, std::int64_t(i)).bind(3, files[i].name).bind(4, int(files[i].is_main));
+            file.bind_blob(5, files[i].content);
+            file.run();
+        }
+        return id;
+    }
+
+    std::vector<SubmissionRecord> submissions(const std::string& organisation) override
+    {
+        std::vector<SubmissionRecord> out;
+        auto st = m_db.prepare(std::string(submission_select) +
+                               (organisation.empty() ? "" : " WHERE organisation = ?") + " ORDER BY submission_id DESC");
+        if (!organisation.empty()) st.bind(1, organisation);
+        while (st.step()) out.push_back(read_submission(st));
+        for (auto& s : out) s.file_names = file_names(s.id);
+        return out;
+    }
+
+    std::optional<SubmissionRecord> submission(std::int64_t id) override
+    {
+        auto st = m_db.prepare(std::string(submission_select) + " WHERE submission_id = ?");
+        st.bind(1, id);
+        if (!st.step()) return std::nullopt;
+        SubmissionRecord s = read_submission(st);
+        s.file_names = file_names(id);
+        return s;
+    }
+
+    std::vector<SubmissionFile> submission_files(std::int64_t id) override
+    {
+        std::vector<SubmissionFile> out;
+        auto st = m_db.prepare("SELECT name, is_main, content FROM submission_files WHERE submission_id = ? ORDER BY position");
+        st.bind(1, id);
+        while (st.step()) out.push_back(SubmissionFile{st.column_text(0), st.column_int(1) != 0, st.column_blob(2)});
+        return out;
+    }
+
+    void decide_submission(std::int64_t id, const std::string& status, const std::string& by, const std::string& why,
+                           const std::string& report_json) override
+    {
+        m_db.prepare("UPDATE submissions SET status = ?, decided_at = ?, decided_by = ?, why = ?, report = ? "
+                     "WHERE submission_id = ?")
+            .bind(1, status)
+            .bind(2, now_utc())
+            .bind(3, by)
+            .bind(4, why.empty() ? std::optional<std::string>() : std::optional<std::string>(why))
+            .bind(5, report_json)
+            .bind(6, id)
+            .run();
+    }
+
     std::optional<KnownHazard> find_hazard(const std::string& hazard_id) override
     {
         auto& st = cached("SELECT hazard_id, coalesce(parent_id, ''), contam_mask FROM hazards WHERE hazard_id = ?");
@@ -579,6 +653,39 @@ public:
     }
 
 private:
+    static constexpr const char* submission_select =
+        "SELECT submission_id, status, kind, layer, encoding, mapping, partial, organisation, submitted_at, "
+        "submitted_by, decided_at, decided_by, why, report FROM submissions";
+
+    static SubmissionRecord read_submission(const Statement& st)
+    {
+        SubmissionRecord s;
+        s.id = st.column_int(0);
+        s.status = st.column_text(1);
+        s.kind = st.column_text(2);
+        s.layer = st.column_text(3);
+        s.encoding = st.column_text(4);
+        s.mapping = st.column_optional_text(5);
+        s.partial = st.column_int(6) != 0;
+        s.organisation = st.column_text(7);
+        s.submitted_at = st.column_text(8);
+        s.submitted_by = st.column_text(9);
+        s.decided_at = st.column_optional_text(10);
+        s.decided_by = st.column_optional_text(11);
+        s.why = st.column_optional_text(12);
+        s.report_json = st.column_text(13);
+        return s;
+    }
+
+    std::vector<std::string> file_names(std::int64_t id)
+    {
+        std::vector<std::string> out;
+        auto st = m_db.prepare("SELECT name FROM submission_files WHERE submission_id = ? ORDER BY position");
+        st.bind(1, id);
+        while (st.step()) out.push_back(st.column_text(0));
+        return out;
+    }
+
     HazardEvent read_hazard_event(const Statement& st)
     {
         HazardEvent e;

@@ -37,15 +37,27 @@ std::string ImportReport::summary() const
     }
     out += fmt::format("accepted {}, unchanged {}, rejected {}, repaired {}, warnings {}\n", accepted, unchanged,
                        rejected.size(), repaired.size(), warnings.size());
-    for (const Rejection& r : rejected)
+    // A terminal shows the first of each list; the JSON report (--report) has them all.
+    constexpr std::size_t shown = 25;
+    for (std::size_t i = 0; i < rejected.size() && i < shown; ++i) {
+        const Rejection& r = rejected[i];
         out += fmt::format("  rejected {} [{}] feature {}: {}{}{} — {}. Fix: {}\n", r.file, r.layer, r.fid, r.field,
                            r.value.empty() ? "" : " = ", r.value.empty() ? "" : "'" + r.value + "'", r.reason, r.fix);
-    for (const Repair& r : repaired)
+    }
+    for (std::size_t i = 0; i < repaired.size() && i < shown; ++i) {
+        const Repair& r = repaired[i];
         out += fmt::format("  repaired {} [{}] feature {}: {}; area {:.1f} m² → {:.1f} m²\n", r.file, r.layer, r.fid,
                            r.reason, r.area_before_m2, r.area_after_m2);
-    for (const Warning& w : warnings)
+    }
+    for (std::size_t i = 0; i < warnings.size() && i < shown; ++i) {
+        const Warning& w = warnings[i];
         out += fmt::format("  warning {} [{}]{}: {}\n", w.file, w.layer, w.fid >= 0 ? fmt::format(" feature {}", w.fid) : "",
                            w.message);
+    }
+    const std::size_t hidden = (rejected.size() > shown ? rejected.size() - shown : 0) +
+                               (repaired.size() > shown ? repaired.size() - shown : 0) +
+                               (warnings.size() > shown ? warnings.size() - shown : 0);
+    if (hidden) out += fmt::format("  … {} more lines: write them all with --report FILE.json\n", hidden);
     if (!rejected.empty() && !written)
         out += "nothing was written: fix the rejected features, or use --partial to import the valid ones\n";
     return out;

@@ -511,9 +511,11 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
         for (const std::string& file : files) {
             const std::string sha = content_hash(file);
             VectorSource source(file, open_options);
+            const auto named = options.file_names.find(file);
+            const std::string& shown = named == options.file_names.end() ? file : named->second;
             if (options.layer.empty()) {
                 for (const SourceLayer& layer : source.layers())
-                    import_layer(store, writer, file, source, layer, options, false, sha, report);
+                    import_layer(store, writer, shown, source, layer, options, false, sha, report);
                 continue;
             }
             const auto it = std::find_if(source.layers().begin(), source.layers().end(),
@@ -521,12 +523,12 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
             if (it == source.layers().end()) {
                 std::string names;
                 for (const auto& l : source.layers()) names += (names.empty() ? "" : ", ") + l.name;
-                report.rejected.push_back(Rejection{file, options.layer, -1, "layer", options.layer,
+                report.rejected.push_back(Rejection{shown, options.layer, -1, "layer", options.layer,
                                                     "no such layer in the file (layers: " + names + ")",
                                                     "give one of the file's layers with --layer"});
                 continue;
             }
-            import_layer(store, writer, file, source, *it, options, true, sha, report);
+            import_layer(store, writer, shown, source, *it, options, true, sha, report);
         }
         const bool refused = !report.rejected.empty() && !options.partial;
         if (!refused) writer.finish();
@@ -536,9 +538,9 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
             if (refused) report.accepted = 0;
             return report;
         }
+        report.written = true; // as the approval records it, inside the transaction
         if (options.before_commit) options.before_commit(report);
         store.commit();
-        report.written = true;
     } catch (...) {
         store.rollback();
         throw;

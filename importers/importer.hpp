@@ -7,6 +7,7 @@
 #include "importers/mapping_profile.hpp"
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@ struct ImportOptions {
     std::string organisation;             // default organisation of the records
     std::string imported_by = "cli";
     bool partial = false;                 // write the valid features even when some are rejected
+    /// Names to report and record for files read from elsewhere (path → name as sent).
+    std::map<std::string, std::string> file_names;
     bool dry_run = false;                 // validate against the ledger, then roll back (staging)
     /// Called inside the import's transaction just before it commits (an approval records itself
     /// there, so the import and its approval are one transaction).
