@@ -124,6 +124,8 @@ public:
     virtual std::int64_t append_release_event(const std::string& activity_id, const std::string& hazard_id,
                                               const Date& date, std::int64_t import_id) = 0;
 
+    /// Open hazardous areas (remaining ≥ 1 m²) whose remaining geometry's box meets `box`: id and WKB.
+    virtual std::vector<std::pair<std::string, std::string>> open_hazards_near(const gis::Envelope& box) = 0;
     /// Hazardous areas with any event geometry whose box intersects `box`.
     virtual std::set<std::string> hazards_near(const gis::Envelope& box) = 0;
     virtual std::set<std::string> children_of(const std::set<std::string>& ids) = 0;

@@ -51,6 +51,9 @@ public:
     ApplyResult apply(std::vector<HazardRecord>& hazards, std::vector<ActivityRecord>& activities,
                       std::int64_t import_id);
 
+    /// The admin regions, loaded once.
+    const RegionIndex& regions();
+
     /// Replays every hazardous area from the ledger and recomputes every derived table.
     /// \returns the number of areas replayed.
     std::size_t rebuild();
@@ -59,7 +62,6 @@ public:
     std::size_t replay_touched(const std::set<std::string>& touched, const std::set<std::string>& activities);
 
 private:
-    const RegionIndex& regions();
 
     LedgerStore& m_store;
     std::unique_ptr<RegionIndex> m_regions; // loaded on first use

@@ -340,6 +340,18 @@ public:
         return m_db.last_insert_rowid();
     }
 
+    std::vector<std::pair<std::string, std::string>> open_hazards_near(const gis::Envelope& box) override
+    {
+        std::vector<std::pair<std::string, std::string>> out;
+        auto& st = cached("SELECT h.hazard_id, AsBinary(h.remaining) FROM idx_hazards_remaining r "
+                          "CROSS JOIN hazards h ON h.rowid = r.pkid "
+                          "WHERE r.xmin <= ? AND r.xmax >= ? AND r.ymin <= ? AND r.ymax >= ? AND h.remaining_m2 >= ?");
+        st.bind(1, box.max_x).bind(2, box.min_x).bind(3, box.max_y).bind(4, box.min_y).bind(5, closed_below_m2);
+        while (st.step()) out.emplace_back(st.column_text(0), st.column_blob(1));
+        st.reset();
+        return out;
+    }
+
     std::set<std::string> hazards_near(const gis::Envelope& box) override
     {
         std::set<std::string> out;

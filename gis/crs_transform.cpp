@@ -54,6 +54,7 @@ struct CrsTransform::State {
     std::string operation;
     double accuracy = -1;
     bool noop = false;
+    std::optional<Envelope> area_of_use;
 };
 
 CrsTransform::CrsTransform(const std::string& source_crs) : m_state(std::make_unique<State>())
@@ -73,6 +74,9 @@ CrsTransform::CrsTransform(const std::string& source_crs) : m_state(std::make_un
         throw CrsError("'" + source_crs.substr(0, 200) + "' is not a coordinate reference system");
     const char* name = proj_get_name(source.get());
     s.source_name = name ? name : "unnamed CRS";
+    double west = 0, south = 0, east = 0, north = 0;
+    if (proj_get_area_of_use(s.ctx.get(), source.get(), &west, &south, &east, &north, nullptr) && west > -1000)
+        s.area_of_use = Envelope{west, south, east, north};
 
     pj_ptr target(proj_create(s.ctx.get(), "OGC:CRS84"));
     if (!target) throw CrsError("PROJ cannot create OGC:CRS84: " + proj_message(s.ctx.get(), s.last_log));
@@ -100,6 +104,11 @@ const std::string& CrsTransform::source_name() const noexcept { return m_state->
 const std::string& CrsTransform::operation() const noexcept { return m_state->operation; }
 double CrsTransform::accuracy_m() const noexcept { return m_state->accuracy; }
 bool CrsTransform::is_noop() const noexcept { return m_state->noop; }
+bool CrsTransform::is_ballpark() const noexcept
+{
+    return m_state->operation.find("Ballpark") != std::string::npos;
+}
+const std::optional<Envelope>& CrsTransform::area_of_use() const noexcept { return m_state->area_of_use; }
 
 void CrsTransform::apply(double* x, double* y, std::size_t n) const
 {

@@ -2,8 +2,11 @@
 // CrsTransform: a PROJ transformation from any CRS to the canonical OGC:CRS84 (lon, lat).
 #pragma once
 
+#include "gis/geometry.hpp"
+
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace cims::gis {
@@ -29,6 +32,11 @@ public:
     double accuracy_m() const noexcept;
     /// True when the source already is lon/lat WGS 84 and coordinates pass unchanged.
     bool is_noop() const noexcept;
+    /// True when PROJ knows no datum shift and applies none ("Ballpark geographic offset"): positions
+    /// may then be off by hundreds of metres.
+    bool is_ballpark() const noexcept;
+    /// Where the source CRS may be used, in lon/lat degrees, when PROJ knows it.
+    const std::optional<Envelope>& area_of_use() const noexcept;
 
     /// Transforms n points in place.
     /// \throws CrsError naming the first point that failed and PROJ's reason.

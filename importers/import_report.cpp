@@ -20,7 +20,8 @@ nlohmann::json ImportReport::to_json() const
         warn.push_back({{"file", w.file}, {"layer", w.layer}, {"fid", w.fid}, {"message", w.message}});
     for (const LayerSummary& l : layers)
         lay.push_back({{"file", l.file}, {"layer", l.layer}, {"kind", l.kind}, {"crs", l.crs},
-                       {"operation", l.operation}, {"features", l.features}, {"already_imported", l.already_imported}});
+                       {"operation", l.operation},
+                       {"accuracy_m", l.accuracy_m >= 0 ? nlohmann::json(l.accuracy_m) : nlohmann::json()}, {"features", l.features}, {"already_imported", l.already_imported}});
     return json{{"accepted", accepted}, {"unchanged", unchanged}, {"rejected", rej}, {"repaired", rep},
                 {"warnings", warn}, {"layers", lay}, {"written", written}};
 }
@@ -32,8 +33,9 @@ std::string ImportReport::summary() const
         if (l.already_imported)
             out += fmt::format("{} [{}]: already imported (same content); nothing changed\n", l.file, l.layer);
         else
-            out += fmt::format("{} [{}]: {} features as {}, CRS {}\n", l.file, l.layer, l.features, l.kind,
-                               l.crs.empty() ? "?" : l.crs);
+            out += fmt::format("{} [{}]: {} features as {}, CRS {} ({}{})\n", l.file, l.layer, l.features, l.kind,
+                               l.crs.empty() ? "?" : l.crs, l.operation,
+                               l.accuracy_m >= 0 ? fmt::format(", accuracy {} m", l.accuracy_m) : std::string(", accuracy unknown"));
     }
     out += fmt::format("accepted {}, unchanged {}, rejected {}, repaired {}, warnings {}\n", accepted, unchanged,
                        rejected.size(), repaired.size(), warnings.size());

@@ -43,6 +43,7 @@ struct LayerSummary {
     std::string kind;
     std::string crs;       // source CRS name
     std::string operation; // PROJ operation used
+    double accuracy_m = -1; // its accuracy as PROJ states it; negative when unknown
     std::int64_t features = 0;
     bool already_imported = false;
 };

@@ -5,6 +5,7 @@
 #include "gis/crs_transform.hpp"
 #include "gis/error.hpp"
 #include "gis/vector_source.hpp"
+#include "importers/plausibility.hpp"
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -372,7 +373,8 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
         return;
     }
 
-    LayerSummary summary{file, layer.name, kind, transform->source_name(), transform->operation(), 0, false};
+    LayerSummary summary{file, layer.name, kind, transform->source_name(), transform->operation(), -1, 0, false};
+    summary.accuracy_m = transform->accuracy_m();
     if (store.find_import(sha, layer.name, kind)) {
         summary.already_imported = true;
         report.layers.push_back(summary);
@@ -382,6 +384,8 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
         core::ImportInfo{file, layer.name, sha, kind, options.imported_by, options.organisation, 0, 0});
 
     LayerBuilder builder(file, layer.name, mapping, layer_fields, *transform, report, options.organisation);
+    Plausibility plausibility(store, writer.regions(), *transform, file, layer.name, report);
+    plausibility.check_layer();
     std::int64_t accepted = 0, rejected = 0, unchanged = 0;
     std::map<std::string, std::int64_t> first_fid; // id → feature that used it first
     Batch batch, deferred;
@@ -422,6 +426,7 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
                                    "this hazard_id appears twice in the layer (also feature " + std::to_string(it->second) + ")",
                                    "give every hazardous area its own hazard_id; record later changes in a later file");
                 else {
+                    plausibility.check_hazard(f.fid, r);
                     batch.hazards.push_back(std::move(r));
                     batch.hazard_fids.push_back(f.fid);
                     ok = true;
@@ -436,6 +441,7 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
                                    "this activity_id appears twice in the layer (also feature " + std::to_string(it->second) + ")",
                                    "give every activity its own id");
                 else {
+                    plausibility.check_activity(f.fid, r);
                     batch.activities.push_back(std::move(r));
                     batch.activity_fids.push_back(f.fid);
                     ok = true;
