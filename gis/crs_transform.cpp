@@ -5,7 +5,9 @@
 
 #include <proj.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 
 namespace cims::gis {
@@ -54,6 +56,9 @@ struct CrsTransform::State {
     std::string operation;
     double accuracy = -1;
     bool noop = false;
+    bool per_point = false;              // several candidate operations: PROJ picks one per point
+    std::map<std::string, double> used;  // per_point: operation → accuracy, as sampled
+    std::size_t points = 0;
     std::optional<Envelope> area_of_use;
 };
 
@@ -93,6 +98,7 @@ CrsTransform::CrsTransform(const std::string& source_crs) : m_state(std::make_un
     PJ_PROJ_INFO info = proj_pj_info(s.op.get());
     s.operation = info.description ? info.description : "";
     s.accuracy = info.accuracy;
+    s.per_point = proj_get_type(s.op.get()) == PJ_TYPE_UNKNOWN || s.operation.rfind("unavailable", 0) == 0;
     s.noop = proj_is_equivalent_to(source.get(), target.get(), PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS) == 1;
 }
 
@@ -101,12 +107,28 @@ CrsTransform::CrsTransform(CrsTransform&&) noexcept = default;
 CrsTransform& CrsTransform::operator=(CrsTransform&&) noexcept = default;
 
 const std::string& CrsTransform::source_name() const noexcept { return m_state->source_name; }
-const std::string& CrsTransform::operation() const noexcept { return m_state->operation; }
-double CrsTransform::accuracy_m() const noexcept { return m_state->accuracy; }
-bool CrsTransform::is_noop() const noexcept { return m_state->noop; }
-bool CrsTransform::is_ballpark() const noexcept
+std::string CrsTransform::operation() const
 {
-    return m_state->operation.find("Ballpark") != std::string::npos;
+    if (!m_state->per_point || m_state->used.empty()) return m_state->operation;
+    std::string out;
+    for (const auto& [name, accuracy] : m_state->used) out += (out.empty() ? "" : "; ") + name;
+    return out;
+}
+
+double CrsTransform::accuracy_m() const noexcept
+{
+    if (!m_state->per_point) return m_state->accuracy;
+    double worst = m_state->used.empty() ? -1 : 0;
+    for (const auto& [name, accuracy] : m_state->used) {
+        if (accuracy < 0) return -1;
+        worst = std::max(worst, accuracy);
+    }
+    return worst;
+}
+bool CrsTransform::is_noop() const noexcept { return m_state->noop; }
+bool CrsTransform::is_ballpark() const
+{
+    return operation().find("Ballpark") != std::string::npos;
 }
 const std::optional<Envelope>& CrsTransform::area_of_use() const noexcept { return m_state->area_of_use; }
 
@@ -125,6 +147,16 @@ void CrsTransform::apply(double* x, double* y, std::size_t n) const
         }
         x[i] = r.xy.x;
         y[i] = r.xy.y;
+        // With several candidates, note which operation PROJ used: on the first point and every
+        // thousandth after (asking costs more than transforming).
+        if (m_state->per_point && m_state->points++ % 1000 == 0) {
+            if (PJ* used = proj_trans_get_last_used_operation(op)) {
+                const PJ_PROJ_INFO used_info = proj_pj_info(used);
+                m_state->used.emplace(used_info.description ? used_info.description : "unnamed operation",
+                                      used_info.accuracy);
+                proj_destroy(used);
+            }
+        }
     }
 }
 

@@ -26,15 +26,17 @@ public:
 
     /// Name of the source CRS as PROJ knows it ("WGS 84 / UTM zone 48N").
     const std::string& source_name() const noexcept;
-    /// Description of the PROJ operation chosen ("UTM zone 48N" inverse ...).
-    const std::string& operation() const noexcept;
-    /// Accuracy of the operation in metres as PROJ states it, negative when unknown.
+    /// Description of the PROJ operation ("Inverse of UTM zone 48N + ..."). When PROJ keeps several
+    /// candidates and picks one per point by area of use, the ones used so far, joined by "; ".
+    std::string operation() const;
+    /// Accuracy of the operation in metres as PROJ states it (the worst of those used), negative
+    /// when unknown.
     double accuracy_m() const noexcept;
     /// True when the source already is lon/lat WGS 84 and coordinates pass unchanged.
     bool is_noop() const noexcept;
     /// True when PROJ knows no datum shift and applies none ("Ballpark geographic offset"): positions
     /// may then be off by hundreds of metres.
-    bool is_ballpark() const noexcept;
+    bool is_ballpark() const;
     /// Where the source CRS may be used, in lon/lat degrees, when PROJ knows it.
     const std::optional<Envelope>& area_of_use() const noexcept;
 

@@ -385,7 +385,6 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
 
     LayerBuilder builder(file, layer.name, mapping, layer_fields, *transform, report, options.organisation);
     Plausibility plausibility(store, writer.regions(), *transform, file, layer.name, report);
-    plausibility.check_layer();
     std::int64_t accepted = 0, rejected = 0, unchanged = 0;
     std::map<std::string, std::int64_t> first_fid; // id → feature that used it first
     Batch batch, deferred;
@@ -465,6 +464,10 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
         append(last, true);
     }
     if (progress && summary.features >= 10000) std::fprintf(stderr, "\n");
+    // Known once the features are transformed: PROJ may pick an operation per point.
+    summary.operation = transform->operation();
+    summary.accuracy_m = transform->accuracy_m();
+    plausibility.check_layer();
     store.set_import_counts(import_id, accepted + unchanged, rejected);
     report.accepted += accepted;
     report.unchanged += unchanged;

@@ -25,7 +25,7 @@ public:
     Plausibility(core::LedgerStore& store, const core::RegionIndex& regions, const gis::CrsTransform& transform,
                  std::string file, std::string layer, ImportReport& report);
 
-    /// Layer-level: a transformation without a known datum shift.
+    /// Layer-level, after its features were transformed: a transformation without a known datum shift.
     void check_layer();
     void check_hazard(std::int64_t fid, const core::HazardRecord& r);
     void check_activity(std::int64_t fid, const core::ActivityRecord& r);

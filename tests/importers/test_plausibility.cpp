@@ -4,6 +4,8 @@
 
 #include "gis/crs_transform.hpp"
 
+#include <filesystem>
+
 namespace cims::test {
 namespace {
 
@@ -107,6 +109,31 @@ TEST_F(Plausibility, LayerReportNamesTheOperationAndItsAccuracy)
     ASSERT_EQ(r.layers.size(), 1u);
     EXPECT_FALSE(r.layers[0].operation.empty());
     EXPECT_EQ(r.to_json()["layers"][0]["accuracy_m"], 0.0);
+}
+
+} // namespace
+} // namespace cims::test
+
+namespace cims::test {
+namespace {
+
+TEST_F(Plausibility, Indian1960InLaosNamesTheBallparkOperationItUsed)
+{
+    const std::string file = std::string(CIMS_SHARED_DATA_DIR) + "/fixtures/derived/lao_adm1_indian1960_utm48n.shp";
+    if (!std::filesystem::exists(file)) GTEST_SKIP() << "shared data absent: " << file;
+    importers::ImportOptions options;
+    options.mapping = importers::MappingProfile::parse(
+        R"({"kind": "hazards", "fields": {"hazard_id": "@fid"}, "id_prefix": "LAO-",
+            "constants": {"status": "SHA", "contam": "CMR", "recorded": "2020-01-01"}})",
+        "test");
+    const auto r = import(file, options);
+    EXPECT_TRUE(r.written);
+    ASSERT_EQ(r.layers.size(), 1u);
+    // PROJ keeps several candidates and picks per point: for most of Laos none has parameters.
+    EXPECT_NE(r.layers[0].operation.find("Ballpark geographic offset from Indian 1960"), std::string::npos)
+        << r.layers[0].operation;
+    EXPECT_LT(r.layers[0].accuracy_m, 0);
+    EXPECT_TRUE(has_warning(r, -1, "knows no datum shift from 'Indian 1960 / UTM zone 48N'")) << report_text(r);
 }
 
 } // namespace
