@@ -65,8 +65,19 @@ ApplyResult LedgerWriter::apply(std::vector<HazardRecord>& hazards, std::vector<
 
 std::size_t LedgerWriter::finish()
 {
-    if (m_touched.empty() && m_touched_activities.empty()) return 0;
-    const std::size_t n = replay_touched(m_touched, m_touched_activities);
+    // In slices, so a large import's memory stays bounded; each slice brings its own ancestors
+    // and children, and the result does not depend on how areas are grouped.
+    constexpr std::size_t slice = 5000;
+    std::size_t n = 0;
+    std::set<std::string> part;
+    for (auto it = m_touched.begin(); it != m_touched.end(); ++it) {
+        part.insert(*it);
+        if (part.size() == slice || std::next(it) == m_touched.end()) {
+            n += replay_touched(part, {});
+            part.clear();
+        }
+    }
+    if (!m_touched_activities.empty()) m_store.attribute_items({}, m_touched_activities, false);
     m_touched.clear();
     m_touched_activities.clear();
     return n;

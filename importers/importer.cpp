@@ -6,6 +6,7 @@
 #include "gis/error.hpp"
 #include "gis/vector_source.hpp"
 #include "importers/plausibility.hpp"
+#include "importers/text_check.hpp"
 
 #include <fmt/format.h>
 #include <sodium.h>
@@ -69,7 +70,8 @@ public:
     {
     }
 
-    /// The schema field's value: mapped file field (or @fid), else the same-named field, else the
+    /// The schema field's value: mapped file field (or @fid), else the same-named field (or its
+    /// first 10 characters, as a shapefile's DBF cuts "declared_m2" to "declared_m"), else the
     /// profile's constant. Blank text counts as absent.
     std::optional<std::string> get(const SourceFeature& f, const std::string& field) const
     {
@@ -78,7 +80,7 @@ public:
         if (mapped != m_mapping.fields.end() && mapped->second == "@fid") {
             return m_mapping.id_prefix + std::to_string(f.fid);
         }
-        const std::string source = lower(mapped != m_mapping.fields.end() ? mapped->second : field);
+        const std::string source = lower(mapped != m_mapping.fields.end() ? mapped->second : layer_name_of(field));
         if (const auto it = f.fields.find(source); it != f.fields.end() && it->second) {
             std::string t = trim(*it->second);
             if (!t.empty()) value = m_mapping.map_value(field, t);
@@ -93,10 +95,18 @@ public:
     {
         const auto mapped = m_mapping.fields.find(field);
         if (mapped != m_mapping.fields.end()) return true;
-        return m_layer_fields.count(field) || m_mapping.constants.count(field);
+        return m_layer_fields.count(layer_name_of(field)) || m_mapping.constants.count(field);
     }
 
 private:
+    /// The layer's name for an unmapped schema field: itself, or its DBF-truncated form.
+    std::string layer_name_of(const std::string& field) const
+    {
+        if (m_layer_fields.count(field) || field.size() <= 10) return field;
+        const std::string cut = field.substr(0, 10);
+        return m_layer_fields.count(cut) ? cut : field;
+    }
+
     const MappingProfile& m_mapping;
     const std::set<std::string>& m_layer_fields;
 };
@@ -387,6 +397,8 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
     Plausibility plausibility(store, writer.regions(), *transform, file, layer.name, report);
     std::int64_t accepted = 0, rejected = 0, unchanged = 0;
     std::map<std::string, std::int64_t> first_fid; // id → feature that used it first
+    std::map<std::string, std::int64_t> double_encoded; // field → values that look double-encoded
+    constexpr std::int64_t double_encoded_shown = 3;    // per field; then one line with the count
     Batch batch, deferred;
 
     // Appends a batch; derived areas whose parent is not known yet wait in `deferred` unless final.
@@ -415,6 +427,9 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
         if (++summary.features % 10000 == 0 && progress)
             std::fprintf(stderr, "\r%s [%s]: %lld features read", file.c_str(), layer.name.c_str(),
                          static_cast<long long>(summary.features));
+        for (const auto& [name, value] : f.fields)
+            if (value && looks_double_encoded(*value) && ++double_encoded[name] <= double_encoded_shown)
+                report.warnings.push_back(Warning{file, layer.name, f.fid, *double_encoding_warning(name, *value)});
         bool ok = false;
         if (kind == "hazards") {
             HazardRecord r;
@@ -468,6 +483,11 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
     summary.operation = transform->operation();
     summary.accuracy_m = transform->accuracy_m();
     plausibility.check_layer();
+    for (const auto& [name, n] : double_encoded)
+        if (n > double_encoded_shown)
+            report.warnings.push_back(Warning{file, layer.name, -1,
+                                              fmt::format("field '{}': {} values look double-encoded in all (the "
+                                                          "first {} are listed)", name, n, double_encoded_shown)});
     store.set_import_counts(import_id, accepted + unchanged, rejected);
     report.accepted += accepted;
     report.unchanged += unchanged;
@@ -484,6 +504,16 @@ std::string content_hash(const std::string& path)
     crypto_hash_sha256_init(&state);
     std::vector<fs::path> parts{fs::path(path)};
     const fs::path p(path);
+    if (fs::is_directory(p)) { // a file geodatabase: every file in it, by relative path, names included
+        parts.clear();
+        for (const auto& e : fs::recursive_directory_iterator(p))
+            if (e.is_regular_file()) parts.push_back(e.path());
+        std::sort(parts.begin(), parts.end());
+        for (const auto& part : parts) {
+            const std::string name = fs::relative(part, p).generic_string();
+            crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(name.c_str()), name.size() + 1);
+        }
+    }
     if (lower(p.extension().string()) == ".shp")
         for (const char* ext : {".dbf", ".shx", ".prj", ".cpg", ".DBF", ".SHX", ".PRJ", ".CPG"}) {
             fs::path side = p;
@@ -511,8 +541,13 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
                           const ImportOptions& options)
 {
     ImportReport report;
-    std::vector<std::string> open_options;
-    if (!options.encoding.empty()) open_options.push_back("ENCODING=" + options.encoding);
+    gis::OpenOptions open_options;
+    open_options.encoding = options.encoding;
+    open_options.archive = options.archive;
+    if (options.mapping) {
+        open_options.csv_geometry = options.mapping->geometry;
+        open_options.csv_crs = options.mapping->crs; // a CSV cannot declare its CRS: the mapping's, else CRS84
+    }
 
     store.begin();
     try {
@@ -522,6 +557,8 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
             VectorSource source(file, open_options);
             const auto named = options.file_names.find(file);
             const std::string& shown = named == options.file_names.end() ? file : named->second;
+            // What opening said (an index rebuilt, a CRS assumed): reported even if no layer is read.
+            for (const auto& w : source.take_warnings()) report.warnings.push_back(Warning{shown, "", -1, w});
             if (options.layer.empty()) {
                 for (const SourceLayer& layer : source.layers())
                     import_layer(store, writer, shown, source, layer, options, false, sha, report);
@@ -560,8 +597,8 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
 std::size_t import_regions(core::LedgerStore& store, const std::string& file, const std::string& code_field,
                            const std::string& name_field, int level, const std::string& encoding)
 {
-    std::vector<std::string> open_options;
-    if (!encoding.empty()) open_options.push_back("ENCODING=" + encoding);
+    gis::OpenOptions open_options;
+    open_options.encoding = encoding;
     VectorSource source(file, open_options);
     if (source.layers().empty()) throw std::runtime_error("'" + file + "' has no layer");
     const SourceLayer& layer = source.layers().front();

@@ -19,6 +19,7 @@ struct ImportOptions {
     std::optional<MappingProfile> mapping;
     std::string layer;                    // "" : every layer whose fields fit a kind
     std::string encoding;                 // overrides the file's declared encoding
+    gis::ArchiveLimits archive;           // checked on every zip archive before it is read
     std::string organisation;             // default organisation of the records
     std::string imported_by = "cli";
     bool partial = false;                 // write the valid features even when some are rejected

@@ -11,7 +11,8 @@
 namespace cims::importers {
 
 namespace {
-const std::set<std::string> known_keys = {"kind", "fields", "values", "constants", "date_format", "crs", "id_prefix"};
+const std::set<std::string> known_keys = {"kind",        "fields", "values",    "constants",
+                                          "date_format", "crs",    "id_prefix", "geometry"};
 
 std::string as_text(const nlohmann::json& v)
 {
@@ -38,6 +39,32 @@ std::map<std::string, std::string> string_map(const nlohmann::json& obj, const s
     }
     return out;
 }
+/// "geometry": {"wkt": "FIELD"} or {"lon": "X", "lat": "Y"}: the columns of a CSV holding geometry.
+gis::CsvGeometry geometry_columns(const nlohmann::json& obj, const std::string& origin)
+{
+    const std::string expected = "; expected {\"wkt\": \"COLUMN\"} for a column of WKT geometries, or "
+                                 "{\"lon\": \"COLUMN\", \"lat\": \"COLUMN\"} for longitude and latitude columns";
+    const std::string where = "mapping profile '" + origin + "': \"geometry\"";
+    if (!obj.is_object()) throw std::runtime_error(where + " must be an object, not " + obj.dump() + expected);
+    gis::CsvGeometry g;
+    for (const auto& [k, v] : obj.items()) {
+        std::string* slot = k == "wkt" ? &g.wkt : k == "lon" ? &g.lon : k == "lat" ? &g.lat : nullptr;
+        if (!slot) throw std::runtime_error(where + " has an unknown key \"" + k + "\"" + expected);
+        if (!v.is_string() || v.get<std::string>().empty())
+            throw std::runtime_error(where + ".\"" + k + "\" must name a column (a non-empty string), not " + v.dump());
+        *slot = v.get<std::string>();
+    }
+    if (g.empty()) throw std::runtime_error(where + " is empty" + expected);
+    if (!g.wkt.empty() && (!g.lon.empty() || !g.lat.empty()))
+        throw std::runtime_error(where + " names both a WKT column and longitude/latitude columns: keep one" + expected);
+    if (g.wkt.empty() && (g.lon.empty() || g.lat.empty()))
+        throw std::runtime_error(where + " names " + (g.lon.empty() ? "a latitude column but no longitude column (\"lon\")"
+                                                                  : "a longitude column but no latitude column (\"lat\")") +
+                                 expected);
+    if (!g.lon.empty() && g.lon == g.lat)
+        throw std::runtime_error(where + " names the same column '" + g.lon + "' for longitude and latitude" + expected);
+    return g;
+}
 } // namespace
 
 MappingProfile MappingProfile::load(const std::string& path)
@@ -61,7 +88,8 @@ MappingProfile MappingProfile::parse(const std::string& json_text, const std::st
     for (const auto& [k, v] : j.items())
         if (!known_keys.count(k))
             throw std::runtime_error("mapping profile '" + origin + "': unknown key \"" + k +
-                                     "\"; expected kind, fields, values, constants, date_format, crs or id_prefix");
+                                     "\"; expected kind, fields, values, constants, date_format, crs or id_prefix "
+                                     "(or geometry, for a CSV)");
     MappingProfile p;
     auto text = [&](const char* key) -> std::string {
         if (!j.contains(key)) return {};
@@ -78,6 +106,7 @@ MappingProfile MappingProfile::parse(const std::string& json_text, const std::st
     p.id_prefix = text("id_prefix");
     if (j.contains("fields")) p.fields = string_map(j["fields"], origin, "fields");
     if (j.contains("constants")) p.constants = string_map(j["constants"], origin, "constants");
+    if (j.contains("geometry")) p.geometry = geometry_columns(j["geometry"], origin);
     if (j.contains("values")) {
         if (!j["values"].is_object())
             throw std::runtime_error("mapping profile '" + origin + "': \"values\" must be an object");

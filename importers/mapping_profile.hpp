@@ -3,6 +3,8 @@
 // (design.md §4).
 #pragma once
 
+#include "gis/vector_source.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -17,6 +19,9 @@ struct MappingProfile {
     std::string date_format;                                   // strptime format; empty: ISO 8601
     std::string crs;                                           // used only when the file declares none
     std::string id_prefix;                                     // prefix of ids taken from "@fid"
+    /// Where a CSV keeps its geometry: {"wkt": "FIELD"} or {"lon": "X", "lat": "Y"}. Empty: the
+    /// conventional column names (gis::CsvGeometry). Other formats carry their own geometry.
+    gis::CsvGeometry geometry;
 
     /// Reads a profile. \throws std::runtime_error naming the file, the key and what is expected.
     static MappingProfile load(const std::string& path);

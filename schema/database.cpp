@@ -151,8 +151,9 @@ Database::Database(const std::string& path, Mode mode) : m_path(path)
         exec("PRAGMA journal_mode=WAL");
         exec("PRAGMA synchronous=FULL");
         exec("PRAGMA foreign_keys=ON");
-        // Rebuilds and reports read the whole ledger: a 256 MiB page cache keeps them off the disk.
-        exec("PRAGMA cache_size=-262144");
+        // A 64 MiB page cache: large enough for reports and rebuilds, small enough that an import's
+        // memory stays bounded.
+        exec("PRAGMA cache_size=-65536");
         exec("PRAGMA temp_store=MEMORY");
     } catch (const StorageError& e) {
         // The destructor does not run for a constructor that throws: release both handles here.
