@@ -551,6 +551,12 @@ public:
                 .bind(7, c.outside_m2);
             credit.run();
         }
+        // A rebuild rewrites every area's remaining geometry: SpatiaLite's per-row index triggers
+        // are switched off and the R-tree is built again in one pass afterwards.
+        if (whole_ledger) {
+            m_db.exec("SELECT DisableSpatialIndex('hazards', 'remaining')");
+            m_db.exec("DROP TABLE IF EXISTS idx_hazards_remaining");
+        }
         auto state = m_db.prepare("UPDATE hazards SET home_region = ?, status = ?, recorded_on = ?, remaining_m2 = ?, "
                                   "closed_on = ?, remaining = CastToMultiPolygon(GeomFromWKB(?, 4326)) WHERE hazard_id = ?");
         for (const HazardState& s : replayed.states) {
@@ -566,6 +572,13 @@ public:
                 state.bind_blob(6, s.remaining_wkb);
             state.bind(7, s.hazard_id);
             state.run();
+        }
+        if (whole_ledger) {
+            m_db.exec("SELECT CreateSpatialIndex('hazards', 'remaining')");
+            auto check = m_db.prepare("SELECT spatial_index_enabled FROM geometry_columns "
+                                      "WHERE f_table_name = 'hazards' AND f_geometry_column = 'remaining'");
+            if (!check.step() || check.column_int(0) != 1)
+                throw schema::StorageError("the spatial index of hazards.remaining could not be rebuilt", 1);
         }
     }
 
