@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "vector_source.hpp"
 
+#include "zip_archive.hpp"
+
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
-#include <cpl_vsi.h>
 #include <gdal_priv.h>
 #include <iconv.h>
 #include <ogrsf_frmts.h>
@@ -164,47 +165,6 @@ std::string checked_encoding(const std::string& name, const std::string& path)
 
 // --- zip archives ---------------------------------------------------------------------------------
 
-std::uint16_t le16(const unsigned char* p) { return std::uint16_t(p[0] | (p[1] << 8)); }
-std::uint32_t le32(const unsigned char* p) { return std::uint32_t(le16(p)) | (std::uint32_t(le16(p + 2)) << 16); }
-std::uint64_t le64(const unsigned char* p) { return std::uint64_t(le32(p)) | (std::uint64_t(le32(p + 4)) << 32); }
-
-struct VsiFile {
-    VSILFILE* fp = nullptr;
-    explicit VsiFile(const std::string& path) : fp(VSIFOpenL(path.c_str(), "rb")) {}
-    ~VsiFile()
-    {
-        if (fp) VSIFCloseL(fp);
-    }
-    VsiFile(const VsiFile&) = delete;
-    VsiFile& operator=(const VsiFile&) = delete;
-    bool read_at(std::uint64_t offset, void* buf, std::size_t n)
-    {
-        return VSIFSeekL(fp, offset, SEEK_SET) == 0 && VSIFReadL(buf, 1, n, fp) == n;
-    }
-};
-
-std::string gib(std::uint64_t bytes)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f GiB", double(bytes) / double(1ull << 30));
-    return buf;
-}
-
-/// An entry name fit for a message: bytes that are not UTF-8 shown as '?'.
-std::string printable(const std::string& name)
-{
-    std::string out;
-    std::string_view rest(name);
-    while (!rest.empty()) {
-        const std::size_t ok = valid_utf8_prefix(rest);
-        for (char c : rest.substr(0, ok)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-        if (ok == rest.size()) break;
-        out += '?';
-        rest.remove_prefix(ok + 1);
-    }
-    return out;
-}
-
 /// What to open inside a checked .zip: a /vsizip/ path to its one dataset.
 std::string dataset_in_zip(const std::string& zip, const std::vector<std::string>& entries)
 {
@@ -232,7 +192,7 @@ std::string dataset_in_zip(const std::string& zip, const std::vector<std::string
             shapefiles_by_dir[slash == std::string::npos ? "" : e.substr(0, slash)].push_back(e);
             const std::string stem = le.substr(0, le.size() - 4);
             if (!all_lower.count(stem + ".shx"))
-                throw std::runtime_error("zip archive '" + zip + "': the shapefile '" + printable(e) +
+                throw std::runtime_error("zip archive '" + zip + "': the shapefile '" + printable_entry_name(e) +
                                          "' has no .shx index beside it in the archive. Add the .shx to the "
                                          "archive, or unzip it and import the .shp (cims rebuilds a missing index "
                                          "for a loose shapefile)");
@@ -263,11 +223,11 @@ std::string dataset_in_zip(const std::string& zip, const std::vector<std::string
     }
     if (inner.empty())
         throw std::runtime_error("zip archive '" + zip + "' holds no vector data cims can read (entries: " +
-                                 printable(join(files)) +
+                                 printable_entry_name(join(files)) +
                                  "). Send a zip of one shapefile (.shp with its .shx, .dbf, .prj and .cpg), "
                                  "GeoPackage, GeoJSON, KML, CSV or .gdb folder");
     if (inner.size() > 1) {
-        for (auto& d : datasets) d = printable(d);
+        for (auto& d : datasets) d = printable_entry_name(d);
         throw std::runtime_error("zip archive '" + zip + "' holds several datasets (" + join(datasets) +
                                  "): send one per archive, or unzip it and import the one you mean");
     }
@@ -331,172 +291,6 @@ bool driver_has_open_option(GDALDriver* driver, const char* option)
 }
 
 } // namespace
-
-/// Reads every entry of a zip (whose directory passed the checks) through /vsizip/, each up to one
-/// byte past its declared size, and refuses an entry that holds more than it declares.
-static void verify_entry_sizes(const std::string& path)
-{
-    const std::string root = "/vsizip/{" + path + "}";
-    std::vector<std::string> ignored;
-    ErrorCapture capture(ignored);
-    char** list = VSIReadDirRecursive(root.c_str());
-    const CPLStringList entries(list, TRUE); // takes ownership
-    std::vector<char> buf(1 << 16);
-    for (int i = 0; i < entries.size(); ++i) {
-        const std::string entry = root + "/" + entries[i];
-        VSIStatBufL st;
-        if (VSIStatL(entry.c_str(), &st) != 0 || VSI_ISDIR(st.st_mode)) continue;
-        VsiFile f(entry);
-        if (!f.fp)
-            throw std::runtime_error("zip archive '" + path + "': the entry '" + printable(entries[i]) +
-                                     "' cannot be read: the archive is damaged, or uses a compression GDAL "
-                                     "cannot read. Re-create it with ordinary (deflate) compression");
-        const std::uint64_t declared = std::uint64_t(st.st_size);
-        std::uint64_t got = 0;
-        while (got <= declared) {
-            const std::size_t want = std::size_t(std::min<std::uint64_t>(buf.size(), declared + 1 - got));
-            const std::size_t n = VSIFReadL(buf.data(), 1, want, f.fp);
-            got += n;
-            if (n < want) break;
-        }
-        if (got > declared)
-            throw std::runtime_error("zip archive '" + path + "': the entry '" + printable(entries[i]) +
-                                     "' holds more data than the " + std::to_string(declared) +
-                                     " bytes it declares (a zip bomb, or a damaged archive): refused. Re-create "
-                                     "the archive from the files themselves");
-    }
-}
-
-// --- public helpers -------------------------------------------------------------------------------
-
-bool is_zip_archive(const std::string& path)
-{
-    VsiFile f(path);
-    unsigned char magic[4] = {};
-    if (!f.fp || !f.read_at(0, magic, 4)) return false;
-    return magic[0] == 'P' && magic[1] == 'K' &&
-           ((magic[2] == 3 && magic[3] == 4) || (magic[2] == 5 && magic[3] == 6));
-}
-
-std::vector<std::string> check_zip_archive(const std::string& path, const ArchiveLimits& limits)
-{
-    auto damaged = [&](const std::string& what) {
-        return std::runtime_error("zip archive '" + path + "' " + what +
-                                  ": it is damaged or not a zip archive. Re-create it, or send the files unzipped");
-    };
-    VsiFile f(path);
-    if (!f.fp) throw std::runtime_error("cannot read '" + path + "': check the path and the permissions");
-    if (VSIFSeekL(f.fp, 0, SEEK_END) != 0) throw damaged("cannot be read to its end");
-    const std::uint64_t size = VSIFTellL(f.fp);
-    constexpr std::size_t eocd_len = 22;
-    if (size < eocd_len) throw damaged("is too short to hold a central directory");
-
-    // End of central directory: the last 22 bytes plus a comment of up to 65,535 bytes.
-    const std::size_t tail_len = std::size_t(std::min<std::uint64_t>(size, eocd_len + 65535));
-    std::vector<unsigned char> tail(tail_len);
-    if (!f.read_at(size - tail_len, tail.data(), tail_len)) throw damaged("cannot be read");
-    std::optional<std::size_t> at;
-    for (std::size_t i = tail_len - eocd_len + 1; i-- > 0;) {
-        if (le32(&tail[i]) == 0x06054b50 && i + eocd_len + le16(&tail[i + 20]) <= tail_len) {
-            at = i;
-            break;
-        }
-    }
-    if (!at) throw damaged("has no end-of-central-directory record");
-    const unsigned char* e = &tail[*at];
-    const std::uint64_t eocd_pos = size - tail_len + *at;
-    std::uint64_t disk = le16(e + 4), cd_disk = le16(e + 6), entries_here = le16(e + 8), entries = le16(e + 10);
-    std::uint64_t cd_size = le32(e + 12), cd_offset = le32(e + 16);
-    if (entries == 0xFFFF || entries_here == 0xFFFF || cd_size == 0xFFFFFFFF || cd_offset == 0xFFFFFFFF) {
-        // Zip64: the real figures are in the zip64 end record, found through its locator.
-        unsigned char loc[20];
-        if (eocd_pos < 20 || !f.read_at(eocd_pos - 20, loc, 20) || le32(loc) != 0x07064b50)
-            throw damaged("has no zip64 end-of-central-directory locator");
-        unsigned char z[56];
-        if (!f.read_at(le64(loc + 8), z, 56) || le32(z) != 0x06064b50)
-            throw damaged("has no zip64 end-of-central-directory record");
-        disk = le32(z + 16);
-        cd_disk = le32(z + 20);
-        entries_here = le64(z + 24);
-        entries = le64(z + 32);
-        cd_size = le64(z + 40);
-        cd_offset = le64(z + 48);
-    }
-    if (disk != 0 || cd_disk != 0 || entries_here != entries)
-        throw std::runtime_error("zip archive '" + path +
-                                 "' is one part of a split (multi-volume) archive: join the parts into one "
-                                 "archive, or send the files unzipped");
-    if (entries > limits.max_entries)
-        throw std::runtime_error("zip archive '" + path + "' has " + std::to_string(entries) +
-                                 " entries, more than the limit of " + std::to_string(limits.max_entries) +
-                                 ": send the dataset alone in an archive, or unzip it and import its files");
-    if (cd_offset > size || cd_size > size - cd_offset) throw damaged("has a central directory outside the file");
-    constexpr std::uint64_t max_directory = 64ull << 20;
-    if (cd_size > max_directory)
-        throw std::runtime_error("zip archive '" + path + "' has a central directory of " + std::to_string(cd_size) +
-                                 " bytes, more than cims reads (64 MiB): unzip it and import its files");
-    std::vector<unsigned char> cd(std::size_t(cd_size) + 1);
-    if (cd_size && !f.read_at(cd_offset, cd.data(), std::size_t(cd_size))) throw damaged("cannot be read");
-
-    std::vector<std::string> names;
-    std::uint64_t total = 0;
-    std::size_t pos = 0;
-    for (std::uint64_t n = 0; n < entries; ++n) {
-        if (pos + 46 > cd_size || le32(&cd[pos]) != 0x02014b50)
-            throw damaged("has a central directory that ends before its " + std::to_string(entries) + " entries");
-        const unsigned char* h = &cd[pos];
-        std::uint64_t usize = le32(h + 24);
-        const std::size_t name_len = le16(h + 28), extra_len = le16(h + 30), comment_len = le16(h + 32);
-        if (pos + 46 + name_len + extra_len + comment_len > cd_size) throw damaged("has a truncated entry");
-        const std::string name(reinterpret_cast<const char*>(h + 46), name_len);
-        if (usize == 0xFFFFFFFF) { // zip64 extra field 0x0001 holds the real size first
-            const unsigned char* x = h + 46 + name_len;
-            bool found = false;
-            for (std::size_t k = 0; k + 4 <= extra_len;) {
-                const std::uint16_t id = le16(x + k), len = le16(x + k + 2);
-                if (k + 4 + len > extra_len) break;
-                if (id == 0x0001 && len >= 8) {
-                    usize = le64(x + k + 4);
-                    found = true;
-                    break;
-                }
-                k += 4 + len;
-            }
-            if (!found) throw damaged("has an entry '" + printable(name) + "' without its zip64 size");
-        }
-        // Unsafe paths: refused outright, whatever the entry is (GDAL hides them; an unzip tool may not).
-        if (name.find('\0') != std::string::npos)
-            throw std::runtime_error("zip archive '" + path + "' has an entry whose name holds a NUL byte ('" +
-                                     printable(name) + "'): refused as unsafe. Re-create the archive from the files");
-        const bool absolute = !name.empty() && (name[0] == '/' || name[0] == '\\' ||
-                                                (name.size() >= 2 && std::isalpha(static_cast<unsigned char>(name[0])) &&
-                                                 name[1] == ':'));
-        bool parent = false;
-        for (std::size_t b = 0; b <= name.size();) {
-            std::size_t sep = name.find_first_of("/\\", b);
-            if (sep == std::string::npos) sep = name.size();
-            if (name.compare(b, sep - b, "..") == 0 && sep - b == 2) parent = true;
-            b = sep + 1;
-        }
-        if (absolute || parent)
-            throw std::runtime_error("zip archive '" + path + "' has an entry with " +
-                                     (absolute ? "an absolute path" : "a \"..\" path component") + " ('" +
-                                     printable(name) +
-                                     "'): unzipped, it would write outside its folder. Such archives are refused; "
-                                     "re-create the archive from the files themselves");
-        if (usize > limits.max_uncompressed_bytes - total) // total <= the limit here: no overflow
-            throw std::runtime_error("zip archive '" + path + "' expands to more than " +
-                                     gib(limits.max_uncompressed_bytes) + " (limit " +
-                                     std::to_string(limits.max_uncompressed_bytes) +
-                                     " bytes, from the sizes its entries declare): unzip it and import its files, "
-                                     "or raise the archive limit");
-        total += usize;
-        names.push_back(name);
-        pos += 46 + name_len + extra_len + comment_len;
-    }
-    if (limits.verify_sizes) verify_entry_sizes(path);
-    return names;
-}
 
 // --- VectorSource ---------------------------------------------------------------------------------
 

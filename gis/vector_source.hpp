@@ -101,12 +101,12 @@ private:
 /// True when the file starts like a zip archive (local file header or empty archive).
 bool is_zip_archive(const std::string& path);
 
-/// Reads a zip archive's central directory (through GDAL's VSI file API, nothing extracted) and
-/// refuses it when it has more entries than allowed, declares more uncompressed bytes in total
-/// than allowed, or has an entry whose path is absolute ("/x", "\x", "C:x") or has a ".."
-/// component. GDAL itself silently hides such entries, so they are looked for here. With
-/// limits.verify_sizes, then reads each entry through /vsizip/ and refuses one that expands beyond
-/// the size it declares (a lying zip bomb).
+/// Reads a zip archive's central directory (with libzip, checked against the local headers,
+/// nothing extracted) and refuses it when it is damaged or split, has more entries than allowed,
+/// declares more uncompressed bytes in total than allowed, or has an entry whose path is absolute
+/// ("/x", "\x", "C:x") or has a ".." component. GDAL itself silently hides such entries, so they
+/// are looked for here. With limits.verify_sizes, then decompresses each entry up to one byte past
+/// the size it declares and refuses one that holds more (a lying zip bomb) or cannot be read.
 /// \returns the entry names, in archive order.
 /// \throws std::runtime_error naming the archive, the entry or the figure and the limit.
 std::vector<std::string> check_zip_archive(const std::string& path, const ArchiveLimits& limits);

@@ -9,7 +9,7 @@ packages=(
   libgdal-dev gdal-bin libgeos-dev libproj-dev proj-bin proj-data
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
   libboost-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
-  libsodium-dev libxlsxwriter-dev
+  libsodium-dev libxlsxwriter-dev libzip-dev
   libgtest-dev libgmock-dev
 )
 
