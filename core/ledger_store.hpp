@@ -110,6 +110,11 @@ public:
     virtual std::optional<std::int64_t> find_import(const std::string& sha256, const std::string& layer,
                                                     const std::string& kind) = 0;
     virtual std::int64_t add_import(const ImportInfo& info) = 0;
+    /// Remembers `key` (an id, a geometry's hash) for feature `fid` of the layer being imported and
+    /// returns the earlier feature that had it, if any. Kept in the database, not in memory, so a
+    /// file of any size can be checked for duplicates. forget_seen() starts a new layer.
+    virtual std::optional<std::int64_t> seen_before(const std::string& key, std::int64_t fid) = 0;
+    virtual void forget_seen() = 0;
     /// Records how many features of an import the ledger accepted and rejected.
     virtual void set_import_counts(std::int64_t import_id, std::int64_t accepted, std::int64_t rejected) = 0;
 

@@ -46,6 +46,8 @@ public:
 
     /// Replays the areas the appended records touched (and only those). \returns their number.
     std::size_t finish();
+    /// Areas and activities appended and not yet replayed.
+    std::size_t pending() const noexcept { return m_touched.size() + m_touched_activities.size(); }
 
     /// append() then finish(): one batch.
     ApplyResult apply(std::vector<HazardRecord>& hazards, std::vector<ActivityRecord>& activities,

@@ -62,6 +62,7 @@ public:
         schema::require_current(m_db);
         m_db.exec("CREATE TEMP TABLE IF NOT EXISTS replay_set (hazard_id TEXT PRIMARY KEY)");
         m_db.exec("CREATE TEMP TABLE IF NOT EXISTS replay_activities (activity_id TEXT PRIMARY KEY)");
+        m_db.exec("CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, fid INTEGER NOT NULL)");
     }
 
     void begin() override { m_db.exec("BEGIN IMMEDIATE"); }
@@ -136,6 +137,20 @@ public:
             .run();
         return m_db.last_insert_rowid();
     }
+
+    std::optional<std::int64_t> seen_before(const std::string& key, std::int64_t fid) override
+    {
+        cached("INSERT OR IGNORE INTO import_seen (key, fid) VALUES (?, ?)").bind(1, key).bind(2, fid).run();
+        if (m_db.changes() == 1) return std::nullopt;
+        auto& st = cached("SELECT fid FROM import_seen WHERE key = ?");
+        st.bind(1, key);
+        std::optional<std::int64_t> earlier;
+        if (st.step()) earlier = st.column_int(0);
+        st.reset();
+        return earlier;
+    }
+
+    void forget_seen() override { m_db.exec("DELETE FROM import_seen"); }
 
     void set_import_counts(std::int64_t import_id, std::int64_t accepted, std::int64_t rejected) override
     {

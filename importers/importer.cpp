@@ -326,6 +326,9 @@ struct Batch {
 /// Features are appended to the ledger in batches of this many, so memory stays bounded whatever
 /// the size of the file; the replay runs once, when every file has been appended.
 constexpr std::size_t batch_size = 2000;
+/// Touched areas are replayed when this many wait (and at the end): an area touched again later is
+/// replayed again, with the same result as a single replay.
+constexpr std::size_t replay_every = 20000;
 
 /// Streams one layer into the ledger. Layer-level problems (no CRS, unknown kind, a mapping naming
 /// fields the layer lacks) reject the layer before any feature is read.
@@ -396,7 +399,7 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
     LayerBuilder builder(file, layer.name, mapping, layer_fields, *transform, report, options.organisation);
     Plausibility plausibility(store, writer.regions(), *transform, file, layer.name, report);
     std::int64_t accepted = 0, rejected = 0, unchanged = 0;
-    std::map<std::string, std::int64_t> first_fid; // id → feature that used it first
+    store.forget_seen(); // ids seen in this layer, kept in the database whatever the file's size
     std::map<std::string, std::int64_t> double_encoded; // field → values that look double-encoded
     constexpr std::int64_t double_encoded_shown = 3;    // per field; then one line with the count
     Batch batch, deferred;
@@ -434,10 +437,9 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
         if (kind == "hazards") {
             HazardRecord r;
             if (builder.build_hazard(f, r)) {
-                const auto [it, fresh] = first_fid.emplace(r.hazard_id, f.fid);
-                if (!fresh)
+                if (const auto first = store.seen_before("hazard_id:" + r.hazard_id, f.fid))
                     builder.reject(f.fid, "hazard_id", r.hazard_id,
-                                   "this hazard_id appears twice in the layer (also feature " + std::to_string(it->second) + ")",
+                                   "this hazard_id appears twice in the layer (also feature " + std::to_string(*first) + ")",
                                    "give every hazardous area its own hazard_id; record later changes in a later file");
                 else {
                     plausibility.check_hazard(f.fid, r);
@@ -449,10 +451,9 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
         } else {
             ActivityRecord r;
             if (builder.build_activity(f, r)) {
-                const auto [it, fresh] = first_fid.emplace(r.activity_id, f.fid);
-                if (!fresh)
+                if (const auto first = store.seen_before("activity_id:" + r.activity_id, f.fid))
                     builder.reject(f.fid, "activity_id", r.activity_id,
-                                   "this activity_id appears twice in the layer (also feature " + std::to_string(it->second) + ")",
+                                   "this activity_id appears twice in the layer (also feature " + std::to_string(*first) + ")",
                                    "give every activity its own id");
                 else {
                     plausibility.check_activity(f.fid, r);
@@ -464,6 +465,8 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
         }
         if (!ok) ++rejected;
         if (batch.size() >= batch_size) append(batch, false);
+        // Replay as the import goes, so what waits for the replay stays bounded too.
+        if (writer.pending() >= replay_every) writer.finish();
     });
     append(batch, false);
     // Derived areas held back: retry while their parents keep arriving, then report the rest.

@@ -42,13 +42,15 @@ void Plausibility::check_location(std::int64_t fid, const gis::Geometry& g)
     }
     if (!m_regions.empty() && m_regions.home_of(g).empty())
         warn(fid, "lies outside every region of the country: check the coordinates and the CRS");
-    // A 128-bit hash of the WKB stands for the geometry: memory stays small on large files.
+    // A 128-bit hash of the WKB stands for the geometry, remembered in the database.
     const std::string wkb = g.to_wkb();
     std::string digest(16, '\0');
     crypto_generichash(reinterpret_cast<unsigned char*>(digest.data()), digest.size(),
                        reinterpret_cast<const unsigned char*>(wkb.data()), wkb.size(), nullptr, 0);
-    const auto [it, fresh] = m_geometries.emplace(std::move(digest), fid);
-    if (!fresh) warn(fid, fmt::format("has the same geometry as feature {}", it->second));
+    std::string hex;
+    for (unsigned char c : digest) hex += fmt::format("{:02x}", c);
+    if (const auto first = m_store.seen_before("geometry:" + hex, fid))
+        warn(fid, fmt::format("has the same geometry as feature {}", *first));
 }
 
 void Plausibility::check_hazard(std::int64_t fid, const core::HazardRecord& r)

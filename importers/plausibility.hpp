@@ -40,7 +40,6 @@ private:
     const gis::CrsTransform& m_transform;
     std::string m_file, m_layer;
     ImportReport& m_report;
-    std::map<std::string, std::int64_t> m_geometries; // hash of the WKB → first feature with it
 };
 
 } // namespace cims::importers

@@ -154,7 +154,6 @@ Database::Database(const std::string& path, Mode mode) : m_path(path)
         // A 64 MiB page cache: large enough for reports and rebuilds, small enough that an import's
         // memory stays bounded.
         exec("PRAGMA cache_size=-65536");
-        exec("PRAGMA temp_store=MEMORY");
     } catch (const StorageError& e) {
         // The destructor does not run for a constructor that throws: release both handles here.
         sqlite3_close_v2(m_db);
