@@ -10,16 +10,12 @@
 #include <map>
 #include <string>
 
+#include "c_deleter.hpp"
+
 namespace cims::gis {
 
 namespace {
 
-template <auto Fn> struct c_deleter {
-    template <class T> void operator()(T* p) const noexcept
-    {
-        if (p) Fn(p);
-    }
-};
 using context_ptr = std::unique_ptr<PJ_CONTEXT, c_deleter<proj_context_destroy>>;
 using pj_ptr = std::unique_ptr<PJ, c_deleter<proj_destroy>>;
 

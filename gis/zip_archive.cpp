@@ -15,16 +15,12 @@
 #include <stdexcept>
 #include <vector>
 
+#include "c_deleter.hpp"
+
 namespace cims::gis {
 
 namespace {
 
-template <auto Fn> struct c_deleter {
-    template <class T> void operator()(T* p) const noexcept
-    {
-        if (p) Fn(p);
-    }
-};
 using archive_ptr = std::unique_ptr<zip_t, c_deleter<zip_discard>>;
 using file_ptr = std::unique_ptr<zip_file_t, c_deleter<zip_fclose>>;
 
