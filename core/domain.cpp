@@ -88,7 +88,7 @@ std::optional<ContamMask> parse_contamination(std::string_view text, std::string
     ContamMask mask = 0;
     std::size_t start = 0;
     while (start <= text.size()) {
-        const std::size_t comma = text.find_first_of(",;", start);
+        const std::size_t comma = text.find_first_of(",;| ", start);
         const std::string_view token = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         const std::string t = upper_trimmed(token);
         if (!t.empty()) {
@@ -141,7 +141,9 @@ Date make_date(int y, int m, int d)
 std::optional<Date> parse_iso_date(std::string_view text)
 {
     if (text.size() < 10) return std::nullopt;
-    const std::string s(text.substr(0, 10));
+    // "2021-05-01", and "2021/05/01" as GDAL writes date fields as text.
+    std::string s(text.substr(0, 10));
+    if (s[4] == '/' && s[7] == '/') s[4] = s[7] = '-';
     int y = 0, m = 0, d = 0;
     char extra = 0;
     if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3) return std::nullopt;

@@ -35,7 +35,7 @@ using ContamMask = std::uint32_t;
 inline constexpr std::array<std::string_view, 6> contamination_types = {"CMR", "AP", "AV", "ERW", "IED", "UNKNOWN"};
 /// Bit of one type ("CMR" → 1, "AP" → 2 …); 0 when unknown.
 ContamMask contamination_bit(std::string_view type);
-/// Parses "CMR, AP" (comma-separated, case-insensitive, blanks ignored).
+/// Parses "CMR, AP" (separated by commas, semicolons, bars or blanks; case-insensitive).
 /// \returns nullopt and the offending token when a type is unknown.
 std::optional<ContamMask> parse_contamination(std::string_view text, std::string* bad_token = nullptr);
 /// "CMR,AP" in the order of contamination_types.
@@ -47,7 +47,8 @@ struct Date {
     int year() const { return std::stoi(iso.substr(0, 4)); }
     auto operator<=>(const Date&) const = default;
 };
-/// Accepts YYYY-MM-DD (optionally followed by a time, which is dropped) and checks the calendar.
+/// Accepts YYYY-MM-DD or YYYY/MM/DD (optionally followed by a time, which is dropped) and checks
+/// the calendar.
 std::optional<Date> parse_iso_date(std::string_view text);
 /// Parses with a strptime-style format ("%d/%m/%Y"), then checks the calendar.
 std::optional<Date> parse_date(std::string_view text, const std::string& format);
