@@ -24,6 +24,7 @@ void add_import(CLI::App& app, Action& action)
         std::string db, kind, mapping, layer, encoding, org, report, by;
         std::vector<std::string> files;
         bool partial = false, stage = false;
+        gis::ArchiveLimits archive;
     };
     auto a = std::make_shared<Args>();
     cmd->add_option("DB", a->db, "cims database")->required();
@@ -39,6 +40,11 @@ void add_import(CLI::App& app, Action& action)
     cmd->add_flag("--stage", a->stage, "Validate and store as a submission for approval, without touching national data "
                                        "(see 'cims submissions')");
     cmd->add_option("--by", a->by, "Who imports or submits (default: the login name)");
+    cmd->add_option("--max-zip-entries", a->archive.max_entries, "Refuse a zip archive with more entries")
+        ->capture_default_str();
+    cmd->add_option("--max-zip-bytes", a->archive.max_uncompressed_bytes,
+                    "Refuse a zip archive that unpacks to more bytes")
+        ->capture_default_str();
     cmd->callback([&action, a] {
         action = [a] {
             auto store = core::open_spatialite_store(a->db);
@@ -51,6 +57,7 @@ void add_import(CLI::App& app, Action& action)
             if (a->stage) {
                 importers::SubmissionRequest request{a->files, a->kind, a->layer, a->encoding, "", a->org,
                                                      user_name(a->by), a->partial};
+                request.archive = a->archive;
                 if (!a->mapping.empty()) request.mapping_json = read_text_file(a->mapping);
                 const core::SubmissionRecord s = importers::stage(*store, request);
                 const auto report = nlohmann::json::parse(s.report_json);
@@ -71,6 +78,7 @@ void add_import(CLI::App& app, Action& action)
             options.encoding = a->encoding;
             options.organisation = a->org;
             options.partial = a->partial;
+            options.archive = a->archive;
             options.imported_by = user_name(a->by);
             if (!a->mapping.empty()) options.mapping = importers::MappingProfile::load(a->mapping);
             const importers::ImportReport report = importers::import_files(*store, a->files, options);

@@ -556,10 +556,21 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
     try {
         core::LedgerWriter writer(store);
         for (const std::string& file : files) {
-            const std::string sha = content_hash(file);
-            VectorSource source(file, open_options);
             const auto named = options.file_names.find(file);
             const std::string& shown = named == options.file_names.end() ? file : named->second;
+            // A file that cannot be opened at all (unreadable, no vector format, an archive over the
+            // limits) is rejected like a feature: listed with the reason, nothing written.
+            std::string sha;
+            std::optional<VectorSource> opened;
+            try {
+                sha = content_hash(file);
+                opened.emplace(file, open_options);
+            } catch (const std::exception& e) {
+                report.rejected.push_back(Rejection{shown, "", -1, "file", shown, e.what(),
+                                                    "send a readable vector file (see the reason)"});
+                continue;
+            }
+            VectorSource& source = *opened;
             // What opening said (an index rebuilt, a CRS assumed): reported even if no layer is read.
             for (const auto& w : source.take_warnings()) report.warnings.push_back(Warning{shown, "", -1, w});
             if (options.layer.empty()) {

@@ -124,6 +124,7 @@ core::SubmissionRecord stage(core::LedgerStore& store, const SubmissionRequest& 
                                        request.mapping_json.empty() ? std::nullopt : std::optional(request.mapping_json),
                                        request.organisation, request.partial, request.submitted_by);
     options.dry_run = true;
+    options.archive = request.archive;
     ImportReport report;
     {
         StagingDir dir(files);

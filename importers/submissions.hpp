@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/ledger_store.hpp"
+#include "gis/vector_source.hpp"
 #include "importers/import_report.hpp"
 
 #include <stdexcept>
@@ -21,6 +22,7 @@ struct SubmissionRequest {
     std::string organisation;
     std::string submitted_by;
     bool partial = false;
+    gis::ArchiveLimits archive;     // checked on every zip archive sent
 };
 
 /// The submission's state does not allow what was asked (approving a rejected one...).

@@ -662,17 +662,26 @@ TEST_F(BadInput, IdenticalRecordInANewFileIsUnchanged)
     EXPECT_EQ(count("SELECT count(*) FROM ledger_events"), 1);
 }
 
-TEST_F(BadInput, UnreadableFileThrows)
+TEST_F(BadInput, UnreadableFileIsRejectedNamingIt)
 {
     const std::string file = write("garbage.geojson", "this is not GeoJSON at all");
     const std::string before = dump();
-    EXPECT_THROW(import(file), std::runtime_error);
+    const auto r = import(file);
+    EXPECT_FALSE(r.written);
+    ASSERT_EQ(r.rejected.size(), 1u);
+    EXPECT_EQ(r.rejected[0].field, "file");
+    EXPECT_EQ(r.rejected[0].file, file);
+    EXPECT_NE(r.rejected[0].reason.find(file), std::string::npos) << r.rejected[0].reason;
     EXPECT_EQ(dump(), before);
 }
 
-TEST_F(BadInput, MissingFileThrows)
+TEST_F(BadInput, MissingFileIsRejectedNamingIt)
 {
-    EXPECT_THROW(import(m_db.dir().file("nowhere.geojson")), std::runtime_error);
+    const std::string file = m_db.dir().file("nowhere.geojson");
+    const auto r = import(file);
+    EXPECT_FALSE(r.written);
+    ASSERT_EQ(r.rejected.size(), 1u);
+    EXPECT_NE(r.rejected[0].reason.find("nowhere.geojson"), std::string::npos) << r.rejected[0].reason;
 }
 
 } // namespace

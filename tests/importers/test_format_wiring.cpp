@@ -109,12 +109,11 @@ TEST_F(FormatWiring, ArchiveLimitsFromTheImportOptions)
     ASSERT_TRUE(run("cd '" + m_db.dir().path().string() + "' && zip -q h.zip h.geojson readme.txt"));
     ImportOptions options;
     options.archive.max_entries = 1;
-    try {
-        import(zip, options);
-        FAIL() << "the archive limit was not applied";
-    } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("2 entries, more than the limit of 1"), std::string::npos) << e.what();
-    }
+    const auto refused = import(zip, options);
+    EXPECT_FALSE(refused.written);
+    ASSERT_EQ(refused.rejected.size(), 1u) << "the archive limit was not applied";
+    EXPECT_NE(refused.rejected[0].reason.find("2 entries, more than the limit of 1"), std::string::npos)
+        << refused.rejected[0].reason;
     EXPECT_EQ(import(zip).accepted, 1);
 }
 

@@ -405,7 +405,10 @@ TEST_F(Formats, RefusedArchiveLeavesTheDatabaseUnchanged)
     zip.add("../escape.txt", "x");
     const std::string file = path("slip.zip");
     zip.write(file);
-    const std::string what = error_of([&] { import(file); });
+    const auto r = import(file);
+    EXPECT_FALSE(r.written);
+    ASSERT_EQ(r.rejected.size(), 1u);
+    const std::string what = r.rejected[0].reason;
     EXPECT_TRUE(contains(what, file)) << what;
     EXPECT_EQ(dump(), before);
 }
@@ -729,7 +732,9 @@ TEST_F(Formats, CsvWithoutGeometryIsRefusedWithTheWaysToFixIt)
 {
     const std::string file = write("table.csv", "hazard_id,status,contam,recorded,easting_utm,northing_utm\n"
                                                 "H1,SHA,CMR,2020-01-15,500000,1400000\n");
-    const std::string what = error_of([&] { import(file); });
+    const auto r = import(file);
+    ASSERT_EQ(r.rejected.size(), 1u);
+    const std::string what = r.rejected[0].reason;
     EXPECT_TRUE(contains(what, file)) << what;
     EXPECT_TRUE(contains(what, "no geometry column")) << what;
     EXPECT_TRUE(contains(what, "easting_utm")) << what;
