@@ -433,34 +433,33 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
         for (const auto& [name, value] : f.fields)
             if (value && looks_double_encoded(*value) && ++double_encoded[name] <= double_encoded_shown)
                 report.warnings.push_back(Warning{file, layer.name, f.fid, *double_encoding_warning(name, *value)});
+        // An id used twice in the layer: the first stands, the others are rejected.
+        auto first_use = [&](const std::string& field, const std::string& id, const std::string& fix) {
+            const auto first = store.seen_before(field + ":" + id, f.fid);
+            if (first)
+                builder.reject(f.fid, field, id,
+                               "this " + field + " appears twice in the layer (also feature " + std::to_string(*first) + ")",
+                               fix);
+            return !first;
+        };
         bool ok = false;
         if (kind == "hazards") {
             HazardRecord r;
-            if (builder.build_hazard(f, r)) {
-                if (const auto first = store.seen_before("hazard_id:" + r.hazard_id, f.fid))
-                    builder.reject(f.fid, "hazard_id", r.hazard_id,
-                                   "this hazard_id appears twice in the layer (also feature " + std::to_string(*first) + ")",
-                                   "give every hazardous area its own hazard_id; record later changes in a later file");
-                else {
-                    plausibility.check_hazard(f.fid, r);
-                    batch.hazards.push_back(std::move(r));
-                    batch.hazard_fids.push_back(f.fid);
-                    ok = true;
-                }
+            if (builder.build_hazard(f, r) &&
+                first_use("hazard_id", r.hazard_id,
+                          "give every hazardous area its own hazard_id; record later changes in a later file")) {
+                plausibility.check_hazard(f.fid, r);
+                batch.hazards.push_back(std::move(r));
+                batch.hazard_fids.push_back(f.fid);
+                ok = true;
             }
         } else {
             ActivityRecord r;
-            if (builder.build_activity(f, r)) {
-                if (const auto first = store.seen_before("activity_id:" + r.activity_id, f.fid))
-                    builder.reject(f.fid, "activity_id", r.activity_id,
-                                   "this activity_id appears twice in the layer (also feature " + std::to_string(*first) + ")",
-                                   "give every activity its own id");
-                else {
-                    plausibility.check_activity(f.fid, r);
-                    batch.activities.push_back(std::move(r));
-                    batch.activity_fids.push_back(f.fid);
-                    ok = true;
-                }
+            if (builder.build_activity(f, r) && first_use("activity_id", r.activity_id, "give every activity its own id")) {
+                plausibility.check_activity(f.fid, r);
+                batch.activities.push_back(std::move(r));
+                batch.activity_fids.push_back(f.fid);
+                ok = true;
             }
         }
         if (!ok) ++rejected;

@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <sstream>
 #include <string>
@@ -72,6 +75,28 @@ inline std::string canonical_dump(const std::string& db_path)
         while (rows.step()) out << rows.column_text(0) << "\n";
     }
     return out.str();
+}
+
+/// Whether GDAL's ogr2ogr is on the PATH (scripts/install-deps.sh installs gdal-bin).
+inline bool have_ogr2ogr()
+{
+    return std::system("command -v ogr2ogr >/dev/null 2>&1") == 0;
+}
+
+#define REQUIRE_OGR2OGR()                                                                                          \
+    if (!::cims::test::have_ogr2ogr()) GTEST_SKIP() << "ogr2ogr (gdal-bin) is not installed: cannot write the test file"
+
+/// Runs ogr2ogr with already-quoted arguments; fails with its output.
+inline ::testing::AssertionResult ogr2ogr(const std::string& args)
+{
+    const std::string cmd = "ogr2ogr " + args + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return ::testing::AssertionFailure() << "cannot run " << cmd;
+    std::string out;
+    std::array<char, 512> buf{};
+    while (fgets(buf.data(), int(buf.size()), p)) out += buf.data();
+    if (pclose(p) != 0) return ::testing::AssertionFailure() << cmd << "\n" << out;
+    return ::testing::AssertionSuccess();
 }
 
 class ImportFixture : public ::testing::Test {

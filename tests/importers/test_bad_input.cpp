@@ -54,7 +54,6 @@ protected:
         ASSERT_EQ(r.accepted, 1) << r.summary();
     }
 
-    static bool have_ogr2ogr() { return std::system("command -v ogr2ogr >/dev/null 2>&1") == 0; }
 
     /// A shapefile of one hazardous area in UTM 48N coordinates, without its .prj.
     std::string shapefile_without_prj()

@@ -33,23 +33,6 @@ const std::string shared_fixtures = std::string(CIMS_SHARED_DATA_DIR) + "/fixtur
     GTEST_SKIP() << "real data not found at " << (path)                                                            \
                  << " (../shared/data beside the project, absent on this machine): test skipped"
 
-bool have_ogr2ogr() { return std::system("command -v ogr2ogr >/dev/null 2>&1") == 0; }
-
-#define REQUIRE_OGR2OGR()                                                                                          \
-    if (!have_ogr2ogr()) GTEST_SKIP() << "ogr2ogr (gdal-bin) is not installed: cannot write the test file"
-
-::testing::AssertionResult ogr2ogr(const std::string& args)
-{
-    const std::string cmd = "ogr2ogr " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return ::testing::AssertionFailure() << "cannot run " << cmd;
-    std::string out;
-    std::array<char, 512> buf{};
-    while (fgets(buf.data(), int(buf.size()), p)) out += buf.data();
-    if (pclose(p) != 0) return ::testing::AssertionFailure() << cmd << "\n" << out;
-    return ::testing::AssertionSuccess();
-}
-
 std::string q(const std::string& path) { return "'" + path + "'"; }
 
 std::string hex(const std::string& s)

@@ -18,11 +18,6 @@ using importers::ImportReport;
 using importers::MappingProfile;
 using nlohmann::json;
 
-bool have_ogr2ogr() { return std::system("command -v ogr2ogr >/dev/null 2>&1") == 0; }
-
-#define REQUIRE_OGR2OGR()                                                                                          \
-    if (!have_ogr2ogr()) GTEST_SKIP() << "ogr2ogr (gdal-bin) is not installed: cannot write the test file"
-
 bool run(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
 
 json hazard(const std::string& id, const std::string& name, double x)

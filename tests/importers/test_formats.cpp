@@ -24,25 +24,6 @@ using importers::ImportReport;
 using importers::MappingProfile;
 using nlohmann::json;
 
-bool have_ogr2ogr() { return std::system("command -v ogr2ogr >/dev/null 2>&1") == 0; }
-
-#define REQUIRE_OGR2OGR()                                                                                          \
-    if (!have_ogr2ogr()) GTEST_SKIP() << "ogr2ogr (gdal-bin) is not installed: cannot write the test file"
-
-/// Runs ogr2ogr with already-quoted arguments; fails with its output.
-::testing::AssertionResult ogr2ogr(const std::string& args)
-{
-    const std::string cmd = "ogr2ogr " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return ::testing::AssertionFailure() << "cannot run " << cmd;
-    std::string out;
-    std::array<char, 512> buf{};
-    while (fgets(buf.data(), int(buf.size()), p)) out += buf.data();
-    const int status = pclose(p);
-    if (status != 0) return ::testing::AssertionFailure() << cmd << "\n" << out;
-    return ::testing::AssertionSuccess();
-}
-
 std::string q(const std::string& path) { return "'" + path + "'"; }
 
 std::string read_file(const std::string& path)
