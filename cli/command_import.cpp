@@ -17,7 +17,7 @@ namespace cims::cli {
 
 void add_import(CLI::App& app, Action& action)
 {
-    auto* cmd = app.add_subcommand("import", "Import hazardous areas or activities from operator files. "
+    auto* cmd = app.add_subcommand("import", "Import hazardous areas, activities or risk education from operator files. "
                                              "All-or-nothing: any rejected feature leaves the database unchanged "
                                              "(exit code 3) unless --partial");
     struct Args {
@@ -30,7 +30,7 @@ void add_import(CLI::App& app, Action& action)
     cmd->add_option("DB", a->db, "cims database")->required();
     cmd->add_option("FILE", a->files, "Files to import (shapefile, GeoPackage, GeoJSON, KML, ...)")->required();
     cmd->add_option("--kind", a->kind, "What the files hold (inferred from the fields when absent)")
-        ->check(CLI::IsMember({"hazards", "activities"}));
+        ->check(CLI::IsMember({"hazards", "activities", "education"}));
     cmd->add_option("--mapping", a->mapping, "Mapping profile (JSON) adapting the files to the interchange schema");
     cmd->add_option("--layer", a->layer, "Import only this layer");
     cmd->add_option("--encoding", a->encoding, "Text encoding of the attributes, overriding the file's (e.g. CP1252)");
@@ -55,11 +55,10 @@ void add_import(CLI::App& app, Action& action)
                 out << j.dump(2) << "\n";
             };
             if (a->stage) {
-                importers::SubmissionRequest request{a->files, a->kind, a->layer, a->encoding, "", a->org,
-                                                     user_name(a->by), a->partial};
+                importers::SubmissionRequest request{a->files, a->kind, a->layer, a->encoding, "", a->org, a->partial};
                 request.archive = a->archive;
                 if (!a->mapping.empty()) request.mapping_json = read_text_file(a->mapping);
-                const core::SubmissionRecord s = importers::stage(*store, request);
+                const core::SubmissionRecord s = importers::stage(*store, core::Principal::command_line(user_name(a->by)), request);
                 const auto report = nlohmann::json::parse(s.report_json);
                 write_report(report);
                 std::cout << "submission " << s.id << ": " << s.status << " (" << report["accepted"] << " accepted, "

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // cims regions DB FILE --code-field F --name-field F: load the admin regions used to disaggregate.
 #include "cli/commands.hpp"
+#include "cli/user.hpp"
 
 #include "core/ledger_store.hpp"
 #include "importers/importer.hpp"
@@ -29,7 +30,7 @@ void add_regions(CLI::App& app, Action& action)
         action = [a] {
             auto store = core::open_spatialite_store(a->db);
             const std::size_t n =
-                importers::import_regions(*store, a->file, a->code_field, a->name_field, a->level, a->encoding);
+                importers::import_regions(*store, a->file, a->code_field, a->name_field, a->level, a->encoding, user_name(""));
             std::cout << "loaded " << n << " regions from " << a->file << "\n";
             return exit_ok;
         };

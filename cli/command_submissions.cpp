@@ -84,7 +84,7 @@ void add_submissions(CLI::App& app, Action& action)
     approve->callback([&action, a] {
         action = [a] {
             auto store = core::open_spatialite_store(a->db);
-            const importers::ImportReport report = importers::approve(*store, a->id, user_name(a->by));
+            const importers::ImportReport report = importers::approve(*store, core::Principal::command_line(user_name(a->by)), a->id);
             std::cout << report.summary();
             if (!report.written) {
                 std::cout << "submission " << a->id << " was not approved: the ledger now rejects part of it; it "
@@ -98,7 +98,7 @@ void add_submissions(CLI::App& app, Action& action)
     reject->callback([&action, a] {
         action = [a] {
             auto store = core::open_spatialite_store(a->db);
-            importers::reject(*store, a->id, user_name(a->by), a->why);
+            importers::reject(*store, core::Principal::command_line(user_name(a->by)), a->id, a->why);
             std::cout << "submission " << a->id << " rejected\n";
             return exit_ok;
         };

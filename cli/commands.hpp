@@ -30,5 +30,7 @@ void add_import(CLI::App& app, Action& action);
 void add_report(CLI::App& app, Action& action);
 void add_rebuild(CLI::App& app, Action& action);
 void add_submissions(CLI::App& app, Action& action);
+void add_users(CLI::App& app, Action& action);
+void add_audit(CLI::App& app, Action& action);
 
 } // namespace cims::cli

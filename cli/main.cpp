@@ -2,6 +2,7 @@
 // cims: the command line. One translation edge: exceptions become messages and exit codes here.
 #include "cli/commands.hpp"
 
+#include "core/principal.hpp"
 #include "gis/error.hpp"
 #include "importers/submissions.hpp"
 #include "schema/database.hpp"
@@ -20,6 +21,8 @@ int main(int argc, char** argv)
     cims::cli::add_report(app, action);
     cims::cli::add_rebuild(app, action);
     cims::cli::add_submissions(app, action);
+    cims::cli::add_users(app, action);
+    cims::cli::add_audit(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -29,6 +32,15 @@ int main(int argc, char** argv)
     try {
         return action();
     } catch (const cims::importers::SubmissionStateError& e) {
+        std::cerr << "cims: " << e.what() << "\n";
+        return cims::cli::exit_usage;
+    } catch (const cims::core::InvalidRequest& e) {
+        std::cerr << "cims: " << e.what() << "\n";
+        return cims::cli::exit_usage;
+    } catch (const cims::core::Forbidden& e) {
+        std::cerr << "cims: " << e.what() << "\n";
+        return cims::cli::exit_usage;
+    } catch (const cims::core::NotFound& e) {
         std::cerr << "cims: " << e.what() << "\n";
         return cims::cli::exit_usage;
     } catch (const cims::cli::UsageError& e) {

@@ -3,6 +3,7 @@
 // default; a PostGIS implementation serves the same ledger code and tests.
 #pragma once
 
+#include "core/account_store.hpp"
 #include "core/ledger.hpp"
 #include "core/records.hpp"
 #include "core/region_index.hpp"
@@ -29,7 +30,7 @@ struct ImportInfo {
     std::string file_name;
     std::string layer;
     std::string sha256;
-    std::string kind; // hazards | activities | regions
+    std::string kind; // hazards | activities | education | regions
     std::string imported_by;
     std::string organisation;
     std::int64_t accepted = 0;
@@ -89,6 +90,18 @@ struct RegionItems {
     ItemsDestroyed items;
 };
 
+/// Risk education summed for Form G: one home region and delivery method.
+struct EducationTotal { std::string region; std::string method; std::int64_t sessions = 0, girls = 0, boys = 0, women = 0, men = 0, disabled = 0; };
+
+/// A region's outline for maps: its polygons simplified and written as SVG path data in degrees
+/// (x = longitude, y = −latitude, as SpatiaLite's AsSVG writes them), with its bounding box.
+struct RegionOutline {
+    std::string code, name;
+    int level = 1;
+    std::string svg_path;
+    double min_lon = 0, min_lat = 0, max_lon = 0, max_lat = 0;
+};
+
 class LedgerStore {
 public:
     virtual ~LedgerStore() = default;
@@ -97,6 +110,10 @@ public:
     virtual void commit() = 0;
     virtual void rollback() = 0;
 
+    /// Users, credentials and the audit trail, on the same connection: an audit entry commits or
+    /// rolls back with the write it describes.
+    virtual AccountStore& accounts() = 0;
+
     virtual void set_setting(const std::string& key, const std::string& value) = 0;
     virtual std::optional<std::string> setting(const std::string& key) = 0;
 
@@ -104,6 +121,9 @@ public:
     virtual std::vector<Region> load_regions() = 0;
     /// code → name of every region.
     virtual std::map<std::string, std::string> region_names() = 0;
+    /// Every region's outline, simplified to `tolerance_fraction` of the larger side of the extent of
+    /// all regions (0.001 keeps a national map sharp at 1,000 pixels), by code.
+    virtual std::vector<RegionOutline> region_outlines(double tolerance_fraction) = 0;
 
     /// A complete earlier import of the same content (one that rejected nothing): importing it
     /// again changes nothing. A partial import may be retried, its accepted records are unchanged.
@@ -122,6 +142,14 @@ public:
     virtual void insert_hazard(const HazardRecord& record, std::int64_t import_id) = 0;
     virtual std::optional<KnownActivity> find_activity(const std::string& activity_id) = 0;
     virtual void insert_activity(const ActivityRecord& record, std::int64_t import_id, const std::string& located_region) = 0;
+
+    /// A recorded risk education record, as stored (region = the code as given).
+    virtual std::optional<EducationRecord> find_education(const std::string& education_id) = 0;
+    /// `home_region`: the given code when it is a loaded region's, else where the geometry lies, else "".
+    virtual void insert_education(const EducationRecord& record, std::int64_t import_id,
+                                  const std::string& home_region) = 0;
+    /// Recomputes the home region of every education record (after a regions load).
+    virtual void relocate_education(const RegionIndex& regions) = 0;
 
     /// Appends a recorded/derived/status changed/corrected event; returns its id.
     virtual std::int64_t append_hazard_event(const HazardEvent& event, std::int64_t import_id) = 0;
@@ -166,6 +194,8 @@ public:
     /// Totals of every year up to `last_year` for areas whose contamination meets `mask`.
     virtual std::vector<StratumTotal> totals(int last_year, ContamMask mask) = 0;
     virtual std::vector<RegionItems> items_destroyed(int year, ContamMask mask) = 0;
+    /// Risk education delivered in `year`, summed per home region and method (region "" when none).
+    virtual std::vector<EducationTotal> education_totals(int year) = 0;
     /// Latest year with any event or activity; nullopt on an empty ledger.
     virtual std::optional<int> latest_year() = 0;
 };

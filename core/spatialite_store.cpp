@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SpatialiteStore: LedgerStore on the embedded SpatiaLite database (schema/migrations).
 #include "core/ledger_store.hpp"
+#include "core/spatialite_accounts.hpp"
 
 #include "schema/database.hpp"
 #include "gis/envelope_index.hpp"
@@ -66,6 +67,7 @@ public:
     }
 
     void begin() override { m_db.exec("BEGIN IMMEDIATE"); }
+    AccountStore& accounts() override { return *m_accounts; }
     void commit() override { m_db.exec("COMMIT"); }
     void rollback() override { m_db.exec("ROLLBACK"); }
 
@@ -109,6 +111,23 @@ public:
         std::map<std::string, std::string> out;
         auto st = m_db.prepare("SELECT region_code, name FROM regions");
         while (st.step()) out[st.column_text(0)] = st.column_text(1);
+        return out;
+    }
+
+    std::vector<RegionOutline> region_outlines(double tolerance_fraction) override
+    {
+        std::vector<RegionOutline> out;
+        auto extent = m_db.prepare("SELECT max(MbrMaxX(geom)) - min(MbrMinX(geom)), max(MbrMaxY(geom)) - min(MbrMinY(geom)) "
+                                   "FROM regions");
+        if (!extent.step() || extent.is_null(0)) return out;
+        const double tolerance = std::max(extent.column_double(0), extent.column_double(1)) * tolerance_fraction;
+        auto st = m_db.prepare("SELECT region_code, name, level, AsSVG(SimplifyPreserveTopology(geom, ?), 0, 5), "
+                               "MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM regions ORDER BY region_code");
+        st.bind(1, tolerance);
+        while (st.step())
+            out.push_back(RegionOutline{st.column_text(0), st.column_text(1), int(st.column_int(2)),
+                                        st.is_null(3) ? std::string() : st.column_text(3), st.column_double(4),
+                                        st.column_double(5), st.column_double(6), st.column_double(7)});
         return out;
     }
 
@@ -319,6 +338,76 @@ public:
             if (row.n == 0) continue;
             people.bind(1, r.activity_id).bind(2, row.sex).bind(3, row.age).bind(4, row.disability).bind(5, row.n);
             people.run();
+        }
+    }
+
+    std::optional<EducationRecord> find_education(const std::string& education_id) override
+    {
+        auto& st = cached("SELECT education_id, date, coalesce(organisation, ''), method, region_code, sessions, girls, "
+                          "boys, women, men, disabled, AsBinary(geom) FROM education WHERE education_id = ?");
+        st.bind(1, education_id);
+        if (!st.step()) return std::nullopt;
+        EducationRecord r;
+        r.education_id = st.column_text(0);
+        r.date = Date{st.column_text(1)};
+        r.organisation = st.column_text(2);
+        r.method = st.column_text(3);
+        r.region = st.column_text(4);
+        r.sessions = st.column_int(5);
+        r.girls = st.column_int(6);
+        r.boys = st.column_int(7);
+        r.women = st.column_int(8);
+        r.men = st.column_int(9);
+        r.disabled = st.column_int(10);
+        r.geometry = geometry_column(st, 11);
+        st.reset();
+        return r;
+    }
+
+    void insert_education(const EducationRecord& r, std::int64_t import_id, const std::string& home_region) override
+    {
+        auto& st = cached("INSERT INTO education (education_id, date, organisation, method, region_code, sessions, "
+                          "girls, boys, women, men, disabled, import_id, home_region, geom) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, GeomFromWKB(?, 4326))");
+        st.bind(1, r.education_id)
+            .bind(2, r.date.iso)
+            .bind(3, r.organisation)
+            .bind(4, r.method)
+            .bind(5, r.region)
+            .bind(6, r.sessions)
+            .bind(7, r.girls)
+            .bind(8, r.boys)
+            .bind(9, r.women)
+            .bind(10, r.men)
+            .bind(11, r.disabled)
+            .bind(12, import_id)
+            .bind(13, home_region);
+        if (r.geometry.is_null() || r.geometry.is_empty())
+            st.bind_null(14);
+        else
+            st.bind_blob(14, r.geometry.to_wkb());
+        st.run();
+    }
+
+    void relocate_education(const RegionIndex& regions) override
+    {
+        // The given code when it names a loaded region, else the location's region, else "".
+        const std::map<std::string, std::string> names = region_names();
+        auto read = m_db.prepare("SELECT education_id, region_code, AsBinary(geom) FROM education");
+        auto write = m_db.prepare("UPDATE education SET home_region = ?1 WHERE education_id = ?2 AND home_region <> ?1");
+        std::vector<std::pair<std::string, std::string>> located;
+        while (read.step()) {
+            const std::string code = read.column_text(1);
+            std::string home;
+            if (!code.empty() && names.count(code))
+                home = code;
+            else if (!read.is_null(2))
+                home = regions.home_of(geometry_column(read, 2));
+            located.emplace_back(read.column_text(0), std::move(home));
+        }
+        for (const auto& [id, region] : located) {
+            write.bind(1, region).bind(2, id);
+            write.run();
         }
     }
 
@@ -684,6 +773,19 @@ public:
         return out;
     }
 
+    std::vector<EducationTotal> education_totals(int year) override
+    {
+        std::vector<EducationTotal> out;
+        auto st = m_db.prepare("SELECT home_region, method, sum(sessions), sum(girls), sum(boys), sum(women), sum(men), "
+                               "sum(disabled) FROM education WHERE date >= ? AND date <= ? "
+                               "GROUP BY home_region, method ORDER BY home_region, method");
+        st.bind(1, std::to_string(year) + "-01-01").bind(2, std::to_string(year) + "-12-31");
+        while (st.step())
+            out.push_back(EducationTotal{st.column_text(0), st.column_text(1), st.column_int(2), st.column_int(3),
+                                         st.column_int(4), st.column_int(5), st.column_int(6), st.column_int(7)});
+        return out;
+    }
+
     std::optional<int> latest_year() override
     {
         auto st = m_db.prepare("SELECT max(y) FROM (SELECT max(valid_date) AS y FROM ledger_events "
@@ -773,6 +875,7 @@ private:
     }
 
     Database m_db;
+    std::unique_ptr<AccountStore> m_accounts = make_spatialite_accounts(m_db);
     std::unordered_map<std::string, Statement> m_statements;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "importer.hpp"
 
+#include "core/audit_trail.hpp"
 #include "core/ledger_writer.hpp"
 #include "gis/crs_transform.hpp"
 #include "gis/error.hpp"
@@ -9,6 +10,7 @@
 #include "importers/text_check.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <sodium.h>
 
 #include <algorithm>
@@ -25,6 +27,7 @@ namespace cims::importers {
 
 namespace fs = std::filesystem;
 using core::ActivityRecord;
+using core::EducationRecord;
 using core::HazardRecord;
 using gis::SourceFeature;
 using gis::SourceLayer;
@@ -194,6 +197,44 @@ public:
         return geometry(f, r.method == core::Method::EOD, r.geometry);
     }
 
+    /// A risk education record. `regions`: code → name of the loaded regions (empty: none loaded,
+    /// and any code is kept as given).
+    bool build_education(const SourceFeature& f, const std::map<std::string, std::string>& regions, EducationRecord& r)
+    {
+        if (!required_text(f, "education_id", r.education_id)) return false;
+        if (!date_field(f, "date", true, r.date)) return false;
+        if (!required_text(f, "method", r.method)) return false;
+        r.method = lower(r.method);
+        r.organisation = m_reader.get(f, "org").value_or(m_organisation);
+        r.region = m_reader.get(f, "region").value_or("");
+        if (!r.region.empty() && !regions.empty() && !regions.count(r.region)) {
+            std::string codes;
+            for (const auto& [code, name] : regions) codes += (codes.empty() ? "" : ", ") + code;
+            return reject(f.fid, "region", r.region, "no loaded region has this code",
+                          "use one of the region codes (" + codes + "), translate the file's codes in the mapping "
+                          "profile's \"values\": {\"region\": {\"" + r.region + "\": \"CODE\"}}, or leave it empty "
+                          "and give the place as a point or polygon");
+        }
+        if (m_reader.get(f, "sessions")) {
+            if (!count_field(f, "sessions", r.sessions)) return false;
+            if (r.sessions < 1)
+                return reject(f.fid, "sessions", "0", "a record stands for at least one session",
+                              "give the number of sessions held, or leave it empty for one");
+        }
+        std::int64_t* counts[] = {&r.girls, &r.boys, &r.women, &r.men, &r.disabled};
+        const char* names[] = {"girls", "boys", "women", "men", "disabled"};
+        for (std::size_t i = 0; i < std::size(names); ++i)
+            if (!count_field(f, names[i], *counts[i])) return false;
+        // A point or polygon locates the sessions; with neither a geometry nor a region code they
+        // cannot be reported in any region.
+        if (!geometry(f, true, r.geometry)) return false;
+        if (r.region.empty() && (r.geometry.is_null() || r.geometry.is_empty()))
+            return reject(f.fid, "region", "", "the record has neither a region code nor a geometry",
+                          "give the region code (field '" + m_mapping.source_of("region") +
+                              "') or the place as a point or polygon");
+        return true;
+    }
+
 private:
     bool required_text(const SourceFeature& f, const std::string& field, std::string& out)
     {
@@ -304,11 +345,35 @@ private:
     std::string m_today;
 };
 
+/// What differs between a recorded education record and a re-imported one ("" when nothing does),
+/// each as "field recorded → this file".
+std::string education_differences(const EducationRecord& was, const EducationRecord& now)
+{
+    std::string out;
+    auto differ = [&](const char* field, const std::string& a, const std::string& b) {
+        if (a != b) out += (out.empty() ? "" : "; ") + fmt::format("{} '{}' recorded, '{}' in this file", field, a, b);
+    };
+    differ("date", was.date.iso, now.date.iso);
+    differ("org", was.organisation, now.organisation);
+    differ("method", was.method, now.method);
+    differ("region", was.region, now.region);
+    const std::pair<const char*, std::pair<std::int64_t, std::int64_t>> counts[] = {
+        {"sessions", {was.sessions, now.sessions}}, {"girls", {was.girls, now.girls}}, {"boys", {was.boys, now.boys}},
+        {"women", {was.women, now.women}},          {"men", {was.men, now.men}},       {"disabled", {was.disabled, now.disabled}}};
+    for (const auto& [field, v] : counts) differ(field, std::to_string(v.first), std::to_string(v.second));
+    const bool had = !was.geometry.is_null() && !was.geometry.is_empty();
+    const bool has = !now.geometry.is_null() && !now.geometry.is_empty();
+    if (had != has || (had && !was.geometry.same_shape(now.geometry, core::same_geometry_tolerance_deg)))
+        out += std::string(out.empty() ? "" : "; ") + "another geometry";
+    return out;
+}
+
 /// The kind a layer holds: asked for, from the mapping, or inferred from its fields.
 std::string infer_kind(const ImportOptions& options, const MappingProfile& mapping, const FieldReader& reader)
 {
     if (!options.kind.empty()) return options.kind;
     if (!mapping.kind.empty()) return mapping.kind;
+    if (reader.available("education_id")) return "education";
     if (reader.available("activity_id") && reader.available("method")) return "activities";
     if (reader.available("hazard_id") && reader.available("status")) return "hazards";
     return "";
@@ -353,15 +418,26 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
     const std::string kind = infer_kind(options, mapping, reader);
     if (kind.empty()) {
         if (!layer_named && source.layers().size() > 1) {
-            report.warnings.push_back(Warning{file, layer.name, -1, "layer skipped: its fields fit neither hazards nor activities"});
+            report.warnings.push_back(
+                Warning{file, layer.name, -1, "layer skipped: its fields fit neither hazards, activities nor education"});
             return;
         }
-        reject_layer("", "", "cannot tell whether the layer holds hazards or activities (fields: " + field_list() + ")",
-                     "give --kind hazards|activities, or map hazard_id/status or activity_id/method in a mapping profile");
+        reject_layer("", "", "cannot tell whether the layer holds hazards, activities or education (fields: " +
+                                 field_list() + ")",
+                     "give --kind hazards|activities|education, or map hazard_id/status, activity_id/method or "
+                     "education_id in a mapping profile");
         return;
     }
-    if (kind != "hazards" && kind != "activities") {
-        reject_layer("kind", kind, "unknown kind", "use --kind hazards or --kind activities");
+    if (kind != "hazards" && kind != "activities" && kind != "education") {
+        reject_layer("kind", kind, "unknown kind", "use --kind hazards, --kind activities or --kind education");
+        return;
+    }
+    // A CSV without any geometry column holds education records located by region code only;
+    // hazardous areas and activities need their polygons (what opening would have said, and the fix).
+    const bool without_geometry = !layer.missing_geometry.empty();
+    if (without_geometry && kind != "education") {
+        report.rejected.push_back(
+            Rejection{file, "", -1, "file", file, layer.missing_geometry, "send a readable vector file (see the reason)"});
         return;
     }
     for (const auto& [field, source_field] : mapping.fields) {
@@ -373,6 +449,7 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
     }
     std::string crs = layer.crs_definition;
     if (crs.empty()) crs = mapping.crs;
+    if (crs.empty() && without_geometry) crs = "OGC:CRS84"; // nothing to transform
     if (crs.empty()) {
         reject_layer("crs", "", "the layer declares no coordinate reference system (a shapefile without .prj?)",
                      "put the .prj beside the .shp, or state the CRS in the mapping profile, e.g. \"crs\": \"EPSG:32648\"");
@@ -388,6 +465,7 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
 
     LayerSummary summary{file, layer.name, kind, transform->source_name(), transform->operation(), -1, 0, false};
     summary.accuracy_m = transform->accuracy_m();
+    if (without_geometry) summary.crs = summary.operation = "";
     if (store.find_import(sha, layer.name, kind)) {
         summary.already_imported = true;
         report.layers.push_back(summary);
@@ -403,6 +481,9 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
     std::map<std::string, std::int64_t> double_encoded; // field → values that look double-encoded
     constexpr std::int64_t double_encoded_shown = 3;    // per field; then one line with the count
     Batch batch, deferred;
+    // Education records bypass the ledger: they are stored as they come, located once.
+    const std::map<std::string, std::string> region_codes = kind == "education" ? store.region_names()
+                                                                                : std::map<std::string, std::string>{};
 
     // Appends a batch; derived areas whose parent is not known yet wait in `deferred` unless final.
     auto append = [&](Batch& b, bool final) {
@@ -443,7 +524,34 @@ void import_layer(core::LedgerStore& store, core::LedgerWriter& writer, const st
             return !first;
         };
         bool ok = false;
-        if (kind == "hazards") {
+        if (kind == "education") {
+            EducationRecord r;
+            if (builder.build_education(f, region_codes, r) &&
+                first_use("education_id", r.education_id, "give every education record its own education_id")) {
+                if (const auto known = store.find_education(r.education_id)) {
+                    const std::string differences = education_differences(*known, r);
+                    if (differences.empty()) {
+                        ++unchanged;
+                        return;
+                    }
+                    builder.reject(f.fid, "education_id", r.education_id,
+                                   "education_id " + r.education_id + " is already recorded with other values (" +
+                                       differences + ")",
+                                   "a recorded education record is not changed by a re-import: give a different "
+                                   "session its own education_id, or send the recorded values");
+                    ++rejected;
+                    return;
+                }
+                std::string home;
+                if (!r.region.empty() && region_codes.count(r.region))
+                    home = r.region;
+                else if (!r.geometry.is_null() && !r.geometry.is_empty())
+                    home = writer.regions().home_of(r.geometry);
+                store.insert_education(r, import_id, home);
+                ++accepted;
+                ok = true;
+            }
+        } else if (kind == "hazards") {
             HazardRecord r;
             if (builder.build_hazard(f, r) &&
                 first_use("hazard_id", r.hazard_id,
@@ -546,6 +654,7 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
     gis::OpenOptions open_options;
     open_options.encoding = options.encoding;
     open_options.archive = options.archive;
+    open_options.csv_without_geometry = true; // education may be located by region code only; others are refused per layer
     if (options.mapping) {
         open_options.csv_geometry = options.mapping->geometry;
         open_options.csv_crs = options.mapping->crs; // a CSV cannot declare its CRS: the mapping's, else CRS84
@@ -598,6 +707,19 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
             return report;
         }
         report.written = true; // as the approval records it, inside the transaction
+        std::vector<std::string> shown_names;
+        for (const std::string& file : files) {
+            const auto named = options.file_names.find(file);
+            shown_names.push_back(named == options.file_names.end() ? file : named->second);
+        }
+        core::append_audit(store.accounts(), core::Principal{0, options.imported_by, options.organisation, core::Role::admin},
+                           "import", shown_names.empty() ? "" : shown_names.front(),
+                           nlohmann::json{{"files", shown_names},
+                                          {"kind", options.kind},
+                                          {"accepted", report.accepted},
+                                          {"rejected", report.rejected.size()},
+                                          {"partial", options.partial}}
+                               .dump());
         if (options.before_commit) options.before_commit(report);
         store.commit();
     } catch (...) {
@@ -608,7 +730,7 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
 }
 
 std::size_t import_regions(core::LedgerStore& store, const std::string& file, const std::string& code_field,
-                           const std::string& name_field, int level, const std::string& encoding)
+                           const std::string& name_field, int level, const std::string& encoding, const std::string& by)
 {
     gis::OpenOptions open_options;
     open_options.encoding = encoding;
@@ -649,6 +771,8 @@ std::size_t import_regions(core::LedgerStore& store, const std::string& file, co
     try {
         store.replace_regions(regions, level);
         core::LedgerWriter(store).rebuild();
+        core::append_audit(store.accounts(), core::Principal::command_line(by), "regions_loaded",
+                           file, nlohmann::json{{"regions", regions.size()}, {"level", level}}.dump());
         store.commit();
     } catch (...) {
         store.rollback();

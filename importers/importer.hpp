@@ -15,7 +15,7 @@
 namespace cims::importers {
 
 struct ImportOptions {
-    std::string kind;                     // hazards | activities | "" (from the mapping, else inferred)
+    std::string kind;                     // hazards | activities | education | "" (from the mapping, else inferred)
     std::optional<MappingProfile> mapping;
     std::string layer;                    // "" : every layer whose fields fit a kind
     std::string encoding;                 // overrides the file's declared encoding
@@ -41,8 +41,9 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
 
 /// Loads admin regions from a polygon layer, replacing those loaded before, and rebuilds the
 /// derived state (home regions depend on them). \returns the number of regions.
+/// Audited as regions_loaded by `by`.
 std::size_t import_regions(core::LedgerStore& store, const std::string& file, const std::string& code_field,
-                           const std::string& name_field, int level, const std::string& encoding);
+                           const std::string& name_field, int level, const std::string& encoding, const std::string& by = "cli");
 
 /// SHA-256 of a file and its sidecar files (a shapefile's .dbf, .shx, .prj, .cpg), hex.
 std::string content_hash(const std::string& path);

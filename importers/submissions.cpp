@@ -3,6 +3,8 @@
 
 #include "importers/importer.hpp"
 
+#include "core/audit_trail.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -104,25 +106,48 @@ ImportOptions options_of(const std::string& kind, const std::string& layer, cons
     return options;
 }
 
-core::SubmissionRecord waiting(core::LedgerStore& store, std::int64_t id)
+core::SubmissionRecord waiting(core::LedgerStore& store, const core::Principal& who, std::int64_t id)
 {
-    const auto s = store.submission(id);
-    if (!s) throw SubmissionStateError("no submission " + std::to_string(id) + ": see 'cims submissions DB list'");
-    if (s->status != "submitted")
-        throw SubmissionStateError("submission " + std::to_string(id) + " is already " + s->status +
-                                   (s->decided_by ? " (by " + *s->decided_by + ")" : std::string()) +
+    const core::SubmissionRecord s = visible_submission(store, who, id);
+    if (s.status != "submitted")
+        throw SubmissionStateError("submission " + std::to_string(id) + " is already " + s.status +
+                                   (s.decided_by ? " (by " + *s.decided_by + ")" : std::string()) +
                                    "; only a submitted one can be approved or rejected");
-    return *s;
+    return s;
+}
+
+std::string decision_detail(const core::SubmissionRecord& s, const std::string& why)
+{
+    nlohmann::json detail{{"organisation", s.organisation}, {"kind", s.kind}, {"files", s.file_names}};
+    if (!why.empty()) detail["why"] = why;
+    return detail.dump();
 }
 
 } // namespace
 
-core::SubmissionRecord stage(core::LedgerStore& store, const SubmissionRequest& request)
+std::vector<core::SubmissionRecord> visible_submissions(core::LedgerStore& store, const core::Principal& who)
 {
+    return store.submissions(who.submission_scope().value_or(""));
+}
+
+core::SubmissionRecord visible_submission(core::LedgerStore& store, const core::Principal& who, std::int64_t id)
+{
+    auto s = store.submission(id);
+    const auto scope = who.submission_scope();
+    if (!s || (scope && s->organisation != *scope))
+        throw core::NotFound("no submission " + std::to_string(id) + ": see the list of submissions");
+    return *s;
+}
+
+core::SubmissionRecord stage(core::LedgerStore& store, const core::Principal& who, const SubmissionRequest& request)
+{
+    core::require_role(who, {core::Role::admin, core::Role::analyst, core::Role::operator_}, "submitting files");
+    const std::string organisation =
+        who.role == core::Role::operator_ || request.organisation.empty() ? who.organisation : request.organisation;
     const std::vector<core::SubmissionFile> files = collect_files(request.files);
     ImportOptions options = options_of(request.kind, request.layer, request.encoding,
                                        request.mapping_json.empty() ? std::nullopt : std::optional(request.mapping_json),
-                                       request.organisation, request.partial, request.submitted_by);
+                                       organisation, request.partial, who.name);
     options.dry_run = true;
     options.archive = request.archive;
     ImportReport report;
@@ -139,8 +164,8 @@ core::SubmissionRecord stage(core::LedgerStore& store, const SubmissionRequest& 
     s.encoding = request.encoding;
     if (!request.mapping_json.empty()) s.mapping = request.mapping_json;
     s.partial = request.partial;
-    s.organisation = request.organisation;
-    s.submitted_by = request.submitted_by;
+    s.organisation = organisation;
+    s.submitted_by = who.name;
     if (!importable) {
         s.decided_by = "validation";
         s.why = "the validation rejected " + std::to_string(report.rejected.size()) + " feature(s)";
@@ -149,6 +174,11 @@ core::SubmissionRecord stage(core::LedgerStore& store, const SubmissionRequest& 
     store.begin();
     try {
         s.id = store.add_submission(s, files);
+        core::append_audit(store.accounts(), who, "submission_staged", std::to_string(s.id),
+                           nlohmann::json{{"organisation", organisation}, {"status", s.status},
+                                          {"files", options.file_names}, {"accepted", report.accepted},
+                                          {"rejected", report.rejected.size()}}
+                               .dump());
         store.commit();
     } catch (...) {
         store.rollback();
@@ -157,26 +187,30 @@ core::SubmissionRecord stage(core::LedgerStore& store, const SubmissionRequest& 
     return *store.submission(s.id);
 }
 
-ImportReport approve(core::LedgerStore& store, std::int64_t id, const std::string& by)
+ImportReport approve(core::LedgerStore& store, const core::Principal& who, std::int64_t id)
 {
-    const core::SubmissionRecord s = waiting(store, id);
+    core::require_role(who, {core::Role::admin, core::Role::analyst}, "approving a submission");
+    const core::SubmissionRecord s = waiting(store, who, id);
     const std::vector<core::SubmissionFile> files = store.submission_files(id);
     StagingDir dir(files);
     ImportOptions options = options_of(s.kind, s.layer, s.encoding, s.mapping, s.organisation, s.partial, s.submitted_by);
     options.file_names = dir.names();
     options.before_commit = [&](const ImportReport& report) {
-        store.decide_submission(id, "approved", by, "", report.to_json().dump());
+        store.decide_submission(id, "approved", who.name, "", report.to_json().dump());
+        core::append_audit(store.accounts(), who, "submission_approved", std::to_string(id), decision_detail(s, ""));
     };
     return import_files(store, dir.main_files(), options);
 }
 
-void reject(core::LedgerStore& store, std::int64_t id, const std::string& by, const std::string& why)
+void reject(core::LedgerStore& store, const core::Principal& who, std::int64_t id, const std::string& why)
 {
-    const core::SubmissionRecord s = waiting(store, id);
+    core::require_role(who, {core::Role::admin, core::Role::analyst}, "rejecting a submission");
+    const core::SubmissionRecord s = waiting(store, who, id);
     if (why.empty()) throw SubmissionStateError("a rejection needs a reason (--why) that the operator can act on");
     store.begin();
     try {
-        store.decide_submission(id, "rejected", by, why, s.report_json);
+        store.decide_submission(id, "rejected", who.name, why, s.report_json);
+        core::append_audit(store.accounts(), who, "submission_rejected", std::to_string(id), decision_detail(s, why));
         store.commit();
     } catch (...) {
         store.rollback();
