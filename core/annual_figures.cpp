@@ -17,7 +17,7 @@ namespace {
 /// Sums of one stratum (region × status) for the report year.
 struct Stratum {
     double remaining_prev = 0, remaining_end = 0;
-    std::int64_t open_end = 0;
+    std::int64_t open_end = 0, added_open = 0;
     double added = 0, moved_in = 0, moved_out = 0, corrections = 0;
     double cancelled = 0, reduced = 0, cleared = 0;
     std::int64_t closed = 0;
@@ -33,6 +33,7 @@ struct Stratum {
 void add_stratum(Figures& f, Status s, const Stratum& st)
 {
     (s == Status::SHA ? f.remaining_count_sha : f.remaining_count_cha) += st.open_end;
+    (s == Status::SHA ? f.added_count_sha : f.added_count_cha) += st.added_open;
     f.remaining_m2[s] += st.remaining_end;
     f.added_m2[s] += st.added;
     f.moved_in_m2[s] += st.moved_in;
@@ -66,8 +67,17 @@ double m2(double v)
 
 AnnualFigures compute_annual_figures(LedgerStore& store, int year, ContamMask contamination)
 {
+    return compute_annual_figures(store.totals(year, contamination), store.items_destroyed(year, contamination),
+                                  store.region_names(), year, contamination);
+}
+
+AnnualFigures compute_annual_figures(const std::vector<StratumTotal>& totals, const std::vector<RegionItems>& items,
+                                     const std::map<std::string, std::string>& names, int year,
+                                     ContamMask contamination)
+{
     std::map<std::pair<std::string, Status>, Stratum> strata;
-    for (const StratumTotal& t : store.totals(year, contamination)) {
+    for (const StratumTotal& t : totals) {
+        if (t.year > year) continue;
         Stratum& s = strata[{t.region, t.status}];
         s.remaining_end += t.remaining_m2;
         s.open_end += t.open_delta;
@@ -75,7 +85,10 @@ AnnualFigures compute_annual_figures(LedgerStore& store, int year, ContamMask co
         if (t.year != year) continue;
         s.closed += t.closed;
         switch (t.kind) {
-        case Effect::Kind::added: s.added += t.area_m2; break;
+        case Effect::Kind::added:
+            s.added += t.area_m2;
+            s.added_open += t.open_delta; // the recording's +1 is booked on its added flow
+            break;
         case Effect::Kind::moved_in: s.moved_in += t.area_m2; break;
         case Effect::Kind::moved_out: s.moved_out += t.area_m2; break;
         case Effect::Kind::correction: s.corrections += t.area_m2; break;
@@ -88,11 +101,9 @@ AnnualFigures compute_annual_figures(LedgerStore& store, int year, ContamMask co
     AnnualFigures out;
     out.year = year;
     out.contamination = contamination;
-    const auto names = store.region_names();
     std::set<std::string> codes;
     for (const auto& [code, name] : names) codes.insert(code);
     for (const auto& [key, s] : strata) codes.insert(key.first);
-    const auto items = store.items_destroyed(year, contamination);
     for (const RegionItems& i : items) codes.insert(i.region);
     if (codes.empty()) codes.insert(""); // no regions loaded: everything is national ("")
 

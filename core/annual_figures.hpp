@@ -7,6 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct ByStatus {
 /// The figures of one region or of the nation.
 struct Figures {
     std::int64_t remaining_count_sha = 0, remaining_count_cha = 0;
+    /// Hazardous areas recorded or derived during the year and open at that moment (newly identified).
+    std::int64_t added_count_sha = 0, added_count_cha = 0;
     ByStatus remaining_m2, added_m2, moved_in_m2, moved_out_m2, corrections_m2;
     double cancelled_m2 = 0, reduced_m2 = 0, cleared_m2 = 0;
     std::int64_t closed_count = 0;
@@ -49,6 +52,13 @@ inline constexpr double balance_tolerance_m2 = 1.0;
 /// remaining(Y) = remaining(Y−1) + added + moved in − moved out + corrections − released, checked
 /// per stratum (region × status).
 AnnualFigures compute_annual_figures(LedgerStore& store, int year, ContamMask contamination);
+
+/// The same from totals already read (store.totals(last, mask) with last ≥ `year`), so that a
+/// report over many years reads the totals once. `items` are the items destroyed in `year` (empty
+/// when the caller does not need them); `names` maps region codes to names.
+AnnualFigures compute_annual_figures(const std::vector<StratumTotal>& totals, const std::vector<RegionItems>& items,
+                                     const std::map<std::string, std::string>& names, int year,
+                                     ContamMask contamination);
 
 /// The JSON of design.md §5 ("report": "action24").
 nlohmann::json to_json(const AnnualFigures& figures);
