@@ -278,6 +278,7 @@ std::size_t LedgerWriter::rebuild()
     m_regions.reset(); // regions may have just been replaced
     const RegionIndex& regions = this->regions();
     m_store.relocate_activities(regions);
+    m_store.relocate_education(regions);
     phase("regions");
     const std::set<std::string> ids = m_store.all_hazard_ids();
     LedgerFacts facts;

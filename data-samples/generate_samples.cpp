@@ -1158,6 +1158,8 @@ struct Counts {
     int status_changes = 0;
     int operator_activities = 0;
     int other_activities = 0;
+    int education = 0;             // education.csv records
+    int education_located = 0;     // ... of which located by a point rather than a region code
     std::vector<int> by_method = std::vector<int>(4, 0);
     int invalid = 0;  // polygons that came out invalid after rounding (expected 0)
 };
@@ -1174,6 +1176,7 @@ public:
         write_operator_shapefile();
         write_mapping_profile();
         write_activities();
+        write_education();
         return counts_;
     }
 
@@ -1395,6 +1398,69 @@ private:
         }
     }
 
+    /// Risk education sessions (Article 7 Form G) as a plain CSV, the way operators keep them in a
+    /// spreadsheet: most rows name their region code and have no coordinates; some give the village's
+    /// lon/lat instead (a hazardous area's centre) and no region. Delivery methods are free text in
+    /// the operators' own spelling and case ("Interpersonal", "interpersonal"): cims lower-cases
+    /// them. A random stream of its own keeps the rest of the data set unchanged.
+    void write_education() {
+        Random rng(k_seed + 7);
+        struct Org {
+            const char* name;
+            std::vector<std::string> methods;
+        };
+        const std::vector<Org> orgs{
+            {"Velland Red Cross", {"Interpersonal", "mass_media", "Community_liaison"}},
+            {"Humanitarian Demining Group", {"interpersonal", "training"}},
+            {"VMAC Survey Team", {"interpersonal"}},
+            {"Velland Ministry of Education", {"school_sessions", "training"}},
+        };
+        std::string csv = "education_id,date,org,method,region,lon,lat,sessions,girls,boys,women,men,disabled\n";
+        int n = 0;
+        for (int year = 2020; year <= 2024; ++year) {
+            const int records = 10 + 2 * (year - 2020);
+            std::vector<std::string> rows;
+            for (int i = 0; i < records; ++i) {
+                const Org& org = rng.pick(orgs);
+                const std::string& method = rng.pick(org.methods);
+                const Day day = day_of(year, 1, 1) + rng.integer(0, 364);
+                const bool mass = method == "mass_media";
+                const int sessions = mass ? rng.integer(1, 3) : rng.integer(1, 12);
+                const int scale = mass ? 400 : 15;  // a radio spot reaches more people than a visit
+                People p;
+                p.girls = sessions * rng.integer(0, scale);
+                p.boys = sessions * rng.integer(0, scale);
+                p.women = sessions * rng.integer(0, scale);
+                p.men = sessions * rng.integer(0, scale);
+                p.disabled = (p.girls + p.boys + p.women + p.men) * rng.integer(0, 4) / 100;
+                std::string region, lon, lat;
+                if (rng.chance(0.2)) {
+                    const Hazard& h = rng.pick(sc_.hazards);
+                    OGRPoint centre(h.shape.centre.x, h.shape.centre.y);
+                    const GeomPtr ll = projection_.to_lonlat(centre);
+                    const auto* pt = ll->toPoint();
+                    lon = fmt::format("{:.6f}", pt->getX());
+                    lat = fmt::format("{:.6f}", pt->getY());
+                    ++counts_.education_located;
+                } else {
+                    region = rng.pick(sc_.regions).code;
+                }
+                const Ymd d = ymd_of(day);
+                rows.push_back(fmt::format("{:04}-{:02}-{:02},\"{}\",{},{},{},{},{},{},{},{},{},{}", d.year, d.month,
+                                           d.day, org.name, method, region, lon, lat, sessions, p.girls, p.boys,
+                                           p.women, p.men, p.disabled));
+            }
+            std::sort(rows.begin(), rows.end());  // by date, as a register is kept
+            int k = 0;
+            for (const std::string& row : rows) csv += fmt::format("RE-{:04}-{:03},{}\n", year, ++k, row);
+            n += k;
+        }
+        counts_.education = n;
+        std::ofstream out(dir_ / "education.csv", std::ios::binary);
+        out << csv;
+        if (!out) throw std::runtime_error("cannot write " + (dir_ / "education.csv").string());
+    }
+
     const Projection& projection_;
     const Scenario& sc_;
     fs::path dir_;
@@ -1427,11 +1493,12 @@ int main(int argc, char** argv) {
             "wrote {}: regions.geojson {} regions; hazards_2020_2022.gpkg {} hazards; hazards_2023_2024.geojson {} "
             "hazards ({} status-change re-imports); {} derived CHAs ({} sticking out); {} straddling a border; "
             "operator_clearance_utm.shp {} activities; activities.geojson {} activities; by method NTS {} TS {} "
-            "CLEARANCE {} EOD {}; {} spatially linked ({} over two hazards); {} overlapping pairs\n",
+            "CLEARANCE {} EOD {}; {} spatially linked ({} over two hazards); {} overlapping pairs; education.csv {} "
+            "records ({} located by a point)\n",
             dir.string(), c.regions, c.hazards_gpkg, c.hazards_geojson, c.status_changes, scenario.derived,
             scenario.derived_sticking_out, scenario.straddling, c.operator_activities, c.other_activities,
             c.by_method[0], c.by_method[1], c.by_method[2], c.by_method[3], linked, scenario.linked_two,
-            scenario.overlapping_pairs);
+            scenario.overlapping_pairs, c.education, c.education_located);
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "cims_sample_generator: " << e.what() << '\n';

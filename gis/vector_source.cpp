@@ -427,6 +427,7 @@ VectorSource::VectorSource(const std::string& path, const OpenOptions& options) 
     };
 
     std::pair<GDALDatasetUniquePtr, std::vector<std::string>> opened;
+    std::string csv_missing_geometry; // a CSV without geometry, accepted: why it has none and the fix
     if (!csv) {
         opened = open({});
     } else {
@@ -456,11 +457,13 @@ VectorSource::VectorSource(const std::string& path, const OpenOptions& options) 
                 throw std::runtime_error("CSV '" + path + "' lacks the column '" + g.lon + "' or '" + g.lat +
                                          "', which the mapping profile names in \"geometry\": {\"lon\": …, \"lat\": …} "
                                          "(columns: " + columns + "). Correct the column names in the mapping profile");
-            throw std::runtime_error(
+            std::string why =
                 "CSV '" + path + "' has no geometry column (columns: " + columns +
                 "). Name a column of WKT geometries WKT or geometry, or longitude and latitude columns lon and lat "
                 "(or longitude/latitude, x/y); or name yours in the mapping profile: \"geometry\": {\"wkt\": "
-                "\"COLUMN\"} or \"geometry\": {\"lon\": \"COLUMN\", \"lat\": \"COLUMN\"}");
+                "\"COLUMN\"} or \"geometry\": {\"lon\": \"COLUMN\", \"lat\": \"COLUMN\"}";
+            if (!options.csv_without_geometry) throw std::runtime_error(why);
+            csv_missing_geometry = std::move(why);
         }
     }
     m_impl->dataset = std::move(opened.first);
@@ -523,6 +526,7 @@ VectorSource::VectorSource(const std::string& path, const OpenOptions& options) 
             }
         }
         l.feature_count = layer->GetFeatureCount(FALSE);
+        l.missing_geometry = csv_missing_geometry;
         m_layers.push_back(std::move(l));
     }
     if (csv_crs_assumed)

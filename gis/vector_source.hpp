@@ -30,6 +30,9 @@ struct SourceLayer {
     std::string crs_name;
     std::int64_t feature_count = -1;      // -1 when the driver cannot tell cheaply
     bool crs_assumed = false;             // the format cannot carry a CRS (CSV): crs_definition was assumed
+    /// A CSV without any geometry column, opened with OpenOptions::csv_without_geometry: the reason
+    /// and the ways to give it one (what opening would otherwise have thrown). Empty otherwise.
+    std::string missing_geometry;
 };
 
 /// Where a CSV keeps its geometry. All empty: the conventional names (a WKT column named WKT,
@@ -65,6 +68,9 @@ struct OpenOptions {
     /// CRS of CSV coordinates without a .prj beside the file (a CSV has no way to declare one).
     /// Empty: OGC:CRS84, WGS 84 longitude/latitude, the usual case for GPS-derived tables.
     std::string csv_crs;
+    /// Open a CSV that has no geometry column at all (a table of records located by a region code)
+    /// instead of refusing it; its layers then say why in SourceLayer::missing_geometry.
+    bool csv_without_geometry = false;
     ArchiveLimits archive;
 };
 

@@ -98,9 +98,9 @@ MappingProfile MappingProfile::parse(const std::string& json_text, const std::st
         return j[key].get<std::string>();
     };
     p.kind = text("kind");
-    if (!p.kind.empty() && p.kind != "hazards" && p.kind != "activities")
+    if (!p.kind.empty() && p.kind != "hazards" && p.kind != "activities" && p.kind != "education")
         throw std::runtime_error("mapping profile '" + origin + "': \"kind\" is \"" + p.kind +
-                                 "\"; expected \"hazards\" or \"activities\"");
+                                 "\"; expected \"hazards\", \"activities\" or \"education\"");
     p.date_format = text("date_format");
     p.crs = text("crs");
     p.id_prefix = text("id_prefix");

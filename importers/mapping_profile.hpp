@@ -12,7 +12,7 @@
 namespace cims::importers {
 
 struct MappingProfile {
-    std::string kind;                                          // "hazards" | "activities" | "" (infer)
+    std::string kind;                                          // "hazards" | "activities" | "education" | "" (infer)
     std::map<std::string, std::string> fields;                 // schema field → file field, or "@fid"
     std::map<std::string, std::map<std::string, std::string>> values; // schema field → file value → schema value
     std::map<std::string, std::string> constants;              // schema field → value when the file lacks it

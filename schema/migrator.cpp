@@ -33,15 +33,36 @@ int migrate(Database& db)
     const int current = schema_version(db);
     if (current > head_version()) refuse_newer(db, current);
     int applied = 0;
+    // Migrations run with foreign keys off, so that a table can be rebuilt (sqlite.org
+    // lang_altertable.html, the 12 steps: a CHECK cannot be altered otherwise); the pragma is a no-op
+    // inside a transaction, so it is set around it, and foreign_key_check runs before each commit.
+    struct ForeignKeysOff {
+        Database& db;
+        explicit ForeignKeysOff(Database& d) : db(d) { db.exec("PRAGMA foreign_keys=OFF"); }
+        ~ForeignKeysOff()
+        {
+            try {
+                db.exec("PRAGMA foreign_keys=ON");
+            } catch (...) { // a destructor never throws; the connection then stays without checks
+            }
+        }
+    } off(db);
     for (const Migration& m : migrations()) {
         if (m.version <= current) continue;
         Transaction tx(db);
+        const std::string label = "migration " + std::to_string(m.version) + " (" + std::string(m.name) + ")";
         try {
             db.exec(m.sql);
         } catch (const StorageError& e) {
-            throw StorageError("migration " + std::to_string(m.version) + " (" + std::string(m.name) +
-                                   ") failed: " + e.what(),
-                               e.code());
+            throw StorageError(label + " failed: " + e.what(), e.code());
+        }
+        {
+            Statement check(db, "PRAGMA foreign_key_check");
+            if (check.step())
+                throw StorageError(label + " left a row of '" + check.column_text(0) +
+                                       "' without the row it refers to in '" + check.column_text(2) +
+                                       "'; the migration is wrong, the database was left unchanged",
+                                   SQLITE_CONSTRAINT_FOREIGNKEY);
         }
         db.exec("PRAGMA user_version = " + std::to_string(m.version));
         tx.commit();

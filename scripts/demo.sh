@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The main job: installs what is missing, builds, creates a SpatiaLite database from data-samples/
-# (regions, hazardous areas, activities from three operators' file formats), and prints the
+# (regions, hazardous areas, activities from three operators' file formats, risk education from a
+# CSV), and prints the
 # Action 24 figures of the latest year.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ rm -f "$db" "$db-wal" "$db-shm"
 "$cims" import "$db" data-samples/hazards_2023_2024.geojson
 "$cims" import "$db" data-samples/activities.geojson
 "$cims" import "$db" data-samples/operator_clearance_utm.shp --mapping data-samples/operator_clearance_utm.mapping.json
+"$cims" import "$db" data-samples/education.csv
 echo
 "$cims" report action24 "$db" --format table
 echo

@@ -63,7 +63,7 @@ inline std::string canonical_dump(const std::string& db_path)
     schema::Database db(db_path, schema::Database::Mode::open_existing);
     std::ostringstream out;
     for (const char* table : {"settings", "imports", "regions", "hazards", "activities", "people_counts",
-                              "ledger_events", "ledger_effects", "release_credits", "stratum_totals"}) {
+                              "ledger_events", "ledger_effects", "release_credits", "stratum_totals", "education"}) {
         std::string columns;
         auto info = db.prepare(std::string("PRAGMA table_info(") + table + ")");
         while (info.step()) {

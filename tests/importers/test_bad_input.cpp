@@ -464,7 +464,7 @@ TEST_F(BadInput, LayerOfUnknownKind)
         write("mystery.geojson", collection({feature({{"colour", "red"}}, square_geometry(105, 12))}));
     const Rejection j = rejected_alone(file);
     EXPECT_EQ(j.fid, -1);
-    EXPECT_NE(j.reason.find("cannot tell whether the layer holds hazards or activities (fields: colour)"),
+    EXPECT_NE(j.reason.find("cannot tell whether the layer holds hazards, activities or education (fields: colour)"),
               std::string::npos)
         << j.reason;
 }

@@ -127,7 +127,7 @@ TEST(MappingProfileParse, ConstantsMustBeAnObject)
 TEST(MappingProfileParse, UnknownKindIsNamed)
 {
     const std::string what = parse_error(R"({"kind": "regions"})");
-    EXPECT_NE(what.find("\"kind\" is \"regions\"; expected \"hazards\" or \"activities\""), std::string::npos)
+    EXPECT_NE(what.find("\"kind\" is \"regions\"; expected \"hazards\", \"activities\" or \"education\""), std::string::npos)
         << what;
 }
 

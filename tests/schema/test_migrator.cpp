@@ -55,7 +55,8 @@ void insert_one_event(Database& db)
 // SpatiaLite's version) are left out; the geometry columns themselves are listed from
 // geometry_columns instead.
 const char* const cims_tables = "'settings','imports','regions','hazards','activities','people_counts',"
-                                "'ledger_events','ledger_effects','release_credits','stratum_totals'";
+                                "'ledger_events','ledger_effects','release_credits','stratum_totals','submissions',"
+                                "'education'";
 
 std::string schema_dump(Database& db)
 {
