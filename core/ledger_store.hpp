@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/account_store.hpp"
+#include "core/feature_catalog.hpp"
 #include "core/ledger.hpp"
 #include "core/records.hpp"
 #include "core/region_index.hpp"
@@ -113,6 +114,8 @@ public:
     /// Users, credentials and the audit trail, on the same connection: an audit entry commits or
     /// rolls back with the write it describes.
     virtual AccountStore& accounts() = 0;
+    /// The hazards, activities, releases and regions as feature collections (OGC API – Features).
+    virtual FeatureCatalog& features() = 0;
 
     virtual void set_setting(const std::string& key, const std::string& value) = 0;
     virtual std::optional<std::string> setting(const std::string& key) = 0;

@@ -2,6 +2,7 @@
 // SpatialiteStore: LedgerStore on the embedded SpatiaLite database (schema/migrations).
 #include "core/ledger_store.hpp"
 #include "core/spatialite_accounts.hpp"
+#include "core/spatialite_features.hpp"
 
 #include "schema/database.hpp"
 #include "gis/envelope_index.hpp"
@@ -68,6 +69,7 @@ public:
 
     void begin() override { m_db.exec("BEGIN IMMEDIATE"); }
     AccountStore& accounts() override { return *m_accounts; }
+    FeatureCatalog& features() override { return *m_features; }
     void commit() override { m_db.exec("COMMIT"); }
     void rollback() override { m_db.exec("ROLLBACK"); }
 
@@ -876,6 +878,7 @@ private:
 
     Database m_db;
     std::unique_ptr<AccountStore> m_accounts = make_spatialite_accounts(m_db);
+    std::unique_ptr<FeatureCatalog> m_features = make_spatialite_features(m_db, *this);
     std::unordered_map<std::string, Statement> m_statements;
 };
 
