@@ -49,7 +49,7 @@ std::string number_label(double v)
 
 std::string to_svg(const YearChart& c)
 {
-    constexpr double width = 720, height = 300, left = 80, right = 140, top = 16, bottom = 36;
+    constexpr double width = 800, height = 300, left = 80, right = 220, top = 16, bottom = 36;
     const double plot_w = width - left - right, plot_h = height - top - bottom;
     const int years = std::max(1, c.last_year - c.first_year + 1);
     double max_v = 0;
@@ -166,6 +166,13 @@ std::string choropleth_svg(const std::vector<RegionOutline>& outlines, const std
                            xml_escape(o.code), xml_escape(o.name), number_label(v), xml_escape(unit));
     }
     svg += "</g>";
+    for (const auto& o : outlines) {
+        const double x = 4 + ((o.min_lon + o.max_lon) / 2 - min_lon) * k * scale;
+        const double y = 4 + (max_lat - (o.min_lat + o.max_lat) / 2) * scale;
+        svg += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-weight="bold" fill="#000" )"
+                           R"(stroke="#fff" stroke-width="3" paint-order="stroke">{}</text>)",
+                           x, y, xml_escape(o.code));
+    }
     const double lx = map_w + 24;
     svg += fmt::format(R"(<text x="{:.0f}" y="16">{}</text>)", lx, xml_escape(unit));
     for (int c = 0; c < 5; ++c) {

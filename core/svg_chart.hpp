@@ -31,7 +31,7 @@ struct YearChart {
     std::string unit; // shown on the value axis
 };
 
-/// SVG text of the chart (width 720, height 300).
+/// SVG text of the chart (width 800, height 300).
 std::string to_svg(const YearChart& chart);
 
 /// A choropleth of `outlines`, each filled by its value in `values` (regions absent from `values`
