@@ -14,24 +14,6 @@
 
 namespace cims::cli {
 
-namespace {
-nlohmann::json to_json(const core::SubmissionRecord& s)
-{
-    return {{"id", s.id},
-            {"status", s.status},
-            {"kind", s.kind},
-            {"layer", s.layer},
-            {"organisation", s.organisation},
-            {"files", s.file_names},
-            {"partial", s.partial},
-            {"submitted_at", s.submitted_at},
-            {"submitted_by", s.submitted_by},
-            {"decided_at", s.decided_at ? nlohmann::json(*s.decided_at) : nlohmann::json()},
-            {"decided_by", s.decided_by ? nlohmann::json(*s.decided_by) : nlohmann::json()},
-            {"why", s.why ? nlohmann::json(*s.why) : nlohmann::json()},
-            {"report", nlohmann::json::parse(s.report_json)}};
-}
-} // namespace
 
 void add_submissions(CLI::App& app, Action& action)
 {
@@ -77,7 +59,7 @@ void add_submissions(CLI::App& app, Action& action)
             auto store = core::open_spatialite_store(a->db);
             const auto s = store->submission(a->id);
             if (!s) throw UsageError("no submission " + std::to_string(a->id) + ": see 'cims submissions DB list'");
-            std::cout << to_json(*s).dump(2) << "\n";
+            std::cout << importers::to_json(*s).dump(2) << "\n";
             return exit_ok;
         };
     });

@@ -32,5 +32,6 @@ void add_rebuild(CLI::App& app, Action& action);
 void add_submissions(CLI::App& app, Action& action);
 void add_users(CLI::App& app, Action& action);
 void add_audit(CLI::App& app, Action& action);
+void add_serve(CLI::App& app, Action& action);
 
 } // namespace cims::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv)
     cims::cli::add_submissions(app, action);
     cims::cli::add_users(app, action);
     cims::cli::add_audit(app, action);
+    cims::cli::add_serve(app, action);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

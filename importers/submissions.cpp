@@ -218,4 +218,21 @@ void reject(core::LedgerStore& store, const core::Principal& who, std::int64_t i
     }
 }
 
+nlohmann::json to_json(const core::SubmissionRecord& s)
+{
+    return {{"id", s.id},
+            {"status", s.status},
+            {"kind", s.kind},
+            {"layer", s.layer},
+            {"organisation", s.organisation},
+            {"files", s.file_names},
+            {"partial", s.partial},
+            {"submitted_at", s.submitted_at},
+            {"submitted_by", s.submitted_by},
+            {"decided_at", s.decided_at ? nlohmann::json(*s.decided_at) : nlohmann::json()},
+            {"decided_by", s.decided_by ? nlohmann::json(*s.decided_by) : nlohmann::json()},
+            {"why", s.why ? nlohmann::json(*s.why) : nlohmann::json()},
+            {"report", nlohmann::json::parse(s.report_json)}};
+}
+
 } // namespace cims::importers

@@ -8,6 +8,8 @@
 #include "gis/vector_source.hpp"
 #include "importers/import_report.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -54,5 +56,8 @@ ImportReport approve(core::LedgerStore& store, const core::Principal& who, std::
 
 /// Records an analyst's rejection with the reason, audited. \throws as approve().
 void reject(core::LedgerStore& store, const core::Principal& who, std::int64_t id, const std::string& why);
+
+/// A submission as the command line and the HTTP API show it, with its validation report.
+nlohmann::json to_json(const core::SubmissionRecord& s);
 
 } // namespace cims::importers
