@@ -124,7 +124,7 @@ ReportDocument to_document(const CompletionForecast& f, const ReportHeadings& h,
     const std::pair<const char*, ColumnKind> columns[] = {
         {"region_code", ColumnKind::text},   {"region_name", ColumnKind::text},
         {"remaining_area", ColumnKind::area}, {"window_released_area", ColumnKind::area},
-        {"rate_area", ColumnKind::number},   {"completion_year", ColumnKind::count},
+        {"rate_area", ColumnKind::number},   {"completion_year", ColumnKind::year},
         {"deadline", ColumnKind::text},      {"forecast_status", ColumnKind::text}};
     for (const auto& [key, kind] : columns) t.columns.push_back(Column{key, h.column(key, vars), kind});
     const bool only_region = f.regions.size() == 1 && f.regions.front().code.empty();

@@ -25,7 +25,8 @@ enum class ColumnKind {
     text,
     count, // an integer
     area,  // square metres in the model, written in the document's unit
-    number // any other number (a year, a rate in the document's unit per year)
+    number, // any other number (a rate in the document's unit per year)
+    year    // a calendar year (an integer, never written with digit groups)
 };
 
 struct Column {

@@ -32,12 +32,29 @@ tr { page-break-inside: avoid; break-inside: avoid; }
 @media print { body { margin: 0; } h2 { page-break-after: avoid; break-after: avoid; } }
 )";
 
-std::string cell_html(const Cell& c, AreaUnit unit)
+/// Digits grouped by three with a narrow no-break space (SI style, unambiguous in every language):
+/// "1 092 982.81".
+std::string grouped(const std::string& number)
+{
+    const std::size_t begin = number.starts_with('-') ? 1 : 0;
+    std::size_t end = number.find('.');
+    if (end == std::string::npos) end = number.size();
+    std::string out = number.substr(0, begin);
+    for (std::size_t i = begin; i < end; ++i) {
+        if (i > begin && (end - i) % 3 == 0) out += "\u202f";
+        out += number[i];
+    }
+    return out + number.substr(end);
+}
+
+/// \param group digits grouped (counts, areas) or not (years).
+std::string cell_html(const Cell& c, AreaUnit unit, bool group)
 {
     if (const auto* s = std::get_if<std::string>(&c)) return xml_escape(*s);
-    if (const auto* i = std::get_if<std::int64_t>(&c)) return fmt::format("{}", *i);
-    if (const auto* d = std::get_if<double>(&c)) return unit == AreaUnit::km2 ? fmt::format("{:.6f}", *d) : fmt::format("{:.2f}", *d);
-    return {};
+    std::string n;
+    if (const auto* i = std::get_if<std::int64_t>(&c)) n = fmt::format("{}", *i);
+    else if (const auto* d = std::get_if<double>(&c)) n = unit == AreaUnit::km2 ? fmt::format("{:.6f}", *d) : fmt::format("{:.2f}", *d);
+    return group ? grouped(n) : n;
 }
 
 std::string row_html(const Table& t, const std::vector<Cell>& row, AreaUnit unit, const char* cls)
@@ -45,7 +62,8 @@ std::string row_html(const Table& t, const std::vector<Cell>& row, AreaUnit unit
     std::string out = fmt::format("<tr{}>", cls);
     for (std::size_t i = 0; i < row.size(); ++i) {
         const bool number = i < t.columns.size() && t.columns[i].kind != ColumnKind::text;
-        const std::string text = cell_html(row[i], unit);
+        const bool group = number && t.columns[i].kind != ColumnKind::year;
+        const std::string text = cell_html(row[i], unit, group);
         out += fmt::format("<td{}>{}</td>", number ? " class=\"n\"" : "", text);
     }
     return out + "</tr>\n";

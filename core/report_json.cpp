@@ -23,6 +23,7 @@ const char* kind_name(ColumnKind k)
     case ColumnKind::count: return "count";
     case ColumnKind::area: return "area";
     case ColumnKind::number: return "number";
+    case ColumnKind::year: return "year";
     }
     return "text";
 }
