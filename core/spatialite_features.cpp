@@ -146,20 +146,24 @@ public:
         if (collection == FeatureCollection::hazards && query.datetime && query.datetime->to)
             return hazards_as_of(query, *query.datetime->to);
         const CollectionSql& sql = m_sql.at(collection);
-        if (query.bbox && sql.rtree.empty()) return {}; // no geometry: nothing meets a box
+        if (query.bbox && sql.geometry.empty()) return {}; // no geometry: nothing meets a box
 
         std::string from = sql.table;
         std::string where = sql.where;
         std::vector<Value> values;
         if (query.bbox) {
-            from = sql.rtree + " r CROSS JOIN " + sql.table + " ON " + sql.rowid + " = r.pkid";
-            // The R*Tree keeps boxes in single precision, rounded outwards: it selects the
-            // candidates, the geometry's own box (in its blob header) decides.
-            where += " AND r.xmin <= ? AND r.xmax >= ? AND r.ymin <= ? AND r.ymax >= ? AND MbrMinX(" + sql.geometry +
-                     ") <= ? AND MbrMaxX(" + sql.geometry + ") >= ? AND MbrMinY(" + sql.geometry +
-                     ") <= ? AND MbrMaxY(" + sql.geometry + ") >= ?";
-            values = {query.bbox->max_x, query.bbox->min_x, query.bbox->max_y, query.bbox->min_y,
-                      query.bbox->max_x, query.bbox->min_x, query.bbox->max_y, query.bbox->min_y};
+            // The R*Tree (when the column has one) keeps boxes in single precision, rounded
+            // outwards: it selects the candidates, the geometry's own box (in its blob header)
+            // decides.
+            if (!sql.rtree.empty()) {
+                from = sql.rtree + " r CROSS JOIN " + sql.table + " ON " + sql.rowid + " = r.pkid";
+                where += " AND r.xmin <= ? AND r.xmax >= ? AND r.ymin <= ? AND r.ymax >= ?";
+                values = {query.bbox->max_x, query.bbox->min_x, query.bbox->max_y, query.bbox->min_y};
+            }
+            where += " AND MbrMinX(" + sql.geometry + ") <= ? AND MbrMaxX(" + sql.geometry + ") >= ? AND MbrMinY(" +
+                     sql.geometry + ") <= ? AND MbrMaxY(" + sql.geometry + ") >= ?";
+            for (double v : {query.bbox->max_x, query.bbox->min_x, query.bbox->max_y, query.bbox->min_y})
+                values.emplace_back(v);
         }
         if (query.datetime) add_date_condition(collection, *query.datetime, where, values);
 
@@ -205,8 +209,11 @@ public:
     {
         const CollectionSql& sql = m_sql.at(collection);
         CollectionExtent out;
-        if (!sql.rtree.empty()) {
-            auto st = m_db.prepare("SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM " + sql.rtree);
+        if (!sql.geometry.empty()) {
+            const std::string& g = sql.geometry;
+            auto st = m_db.prepare(sql.rtree.empty() ? "SELECT min(MbrMinX(" + g + ")), min(MbrMinY(" + g + ")), max(MbrMaxX(" +
+                                                           g + ")), max(MbrMaxY(" + g + ")) FROM " + sql.table
+                                                     : "SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM " + sql.rtree);
             if (st.step() && !st.is_null(0))
                 out.bbox = gis::Envelope{st.column_double(0), st.column_double(1), st.column_double(2), st.column_double(3)};
         }

@@ -11,6 +11,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libsodium-dev libxlsxwriter-dev libzip-dev
   libgtest-dev libgmock-dev zip
+  wrk
   chromium
 )
 

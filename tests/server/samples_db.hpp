@@ -5,7 +5,9 @@
 
 #include "test_support.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -39,6 +41,26 @@ inline void build_samples_db(const std::string& db)
           "import " + db + " " + samples + "/operator_clearance_utm.shp --mapping " + samples +
               "/operator_clearance_utm.mapping.json"})
         ASSERT_TRUE(run_cims(args, log)) << "cims " << args << " failed; see " << log;
+}
+
+/// WKT of a GeoJSON Polygon or MultiPolygon, to measure its area as the ledger does.
+inline std::string polygon_wkt(const nlohmann::json& g)
+{
+    auto ring = [](const nlohmann::json& r) {
+        std::string s = "(";
+        for (std::size_t i = 0; i < r.size(); ++i)
+            s += fmt::format("{}{} {}", i ? ", " : "", r[i][0].get<double>(), r[i][1].get<double>());
+        return s + ")";
+    };
+    auto polygon = [&](const nlohmann::json& p) {
+        std::string s = "(";
+        for (std::size_t i = 0; i < p.size(); ++i) s += (i ? ", " : "") + ring(p[i]);
+        return s + ")";
+    };
+    if (g["type"] == "Polygon") return "POLYGON " + polygon(g["coordinates"]);
+    std::string s = "MULTIPOLYGON (";
+    for (std::size_t i = 0; i < g["coordinates"].size(); ++i) s += (i ? ", " : "") + polygon(g["coordinates"][i]);
+    return s + ")";
 }
 
 /// `cims serve DB --listen 127.0.0.1:0 [extra]`; stopped with SIGTERM when destroyed.

@@ -33,26 +33,6 @@ std::pair<int, std::string> shell(const std::string& cmd)
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-/// WKT of a GeoJSON Polygon or MultiPolygon, to measure its area as the ledger does.
-std::string wkt_of(const json& g)
-{
-    auto ring = [](const json& r) {
-        std::string s = "(";
-        for (std::size_t i = 0; i < r.size(); ++i)
-            s += fmt::format("{}{} {}", i ? ", " : "", r[i][0].get<double>(), r[i][1].get<double>());
-        return s + ")";
-    };
-    auto polygon = [&](const json& p) {
-        std::string s = "(";
-        for (std::size_t i = 0; i < p.size(); ++i) s += (i ? ", " : "") + ring(p[i]);
-        return s + ")";
-    };
-    if (g["type"] == "Polygon") return "POLYGON " + polygon(g["coordinates"]);
-    std::string s = "MULTIPOLYGON (";
-    for (std::size_t i = 0; i < g["coordinates"].size(); ++i) s += (i ? ", " : "") + polygon(g["coordinates"][i]);
-    return s + ")";
-}
-
 class OgcGdal : public ::testing::Test {
 protected:
     void SetUp() override
@@ -117,7 +97,7 @@ TEST_F(OgcGdal, OgrinfoListsTheCollectionsAndOgr2ogrPullsEveryHazardAcrossPages)
     for (const auto& f : fc["features"]) {
         ids.insert(f["properties"]["hazard_id"].get<std::string>());
         attribute_sum += f["properties"]["remaining_m2"].get<double>();
-        measured_sum += gis::Geometry::from_wkt(wkt_of(f["geometry"])).area_m2();
+        measured_sum += gis::Geometry::from_wkt(polygon_wkt(f["geometry"])).area_m2();
     }
     EXPECT_EQ(ids.size(), std::size_t(count));
     const double db_sum = db_double("SELECT sum(remaining_m2) FROM hazards");
