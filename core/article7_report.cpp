@@ -35,7 +35,7 @@ Article7Report build_article7_report(LedgerStore& store, int year, ContamMask co
     }
     r.education = store.education_totals(year);
     // The admin level is read with the outlines; the map needs their paths, the tables only the level.
-    auto outlines = store.region_outlines(0.001);
+    auto outlines = store.region_outlines(with_outlines ? 0.001 : 0.0);
     if (!outlines.empty()) r.admin_level = outlines.front().level;
     if (with_outlines) r.outlines = std::move(outlines);
     return r;

@@ -125,7 +125,8 @@ public:
     /// code → name of every region.
     virtual std::map<std::string, std::string> region_names() = 0;
     /// Every region's outline, simplified to `tolerance_fraction` of the larger side of the extent of
-    /// all regions (0.001 keeps a national map sharp at 1,000 pixels), by code.
+    /// all regions (0.001 keeps a national map sharp at 1,000 pixels), by code. A fraction of 0 gives
+    /// the codes, names, levels and boxes without paths (cheap).
     virtual std::vector<RegionOutline> region_outlines(double tolerance_fraction) = 0;
 
     /// A complete earlier import of the same content (one that rejected nothing): importing it

@@ -123,7 +123,9 @@ public:
                                    "FROM regions");
         if (!extent.step() || extent.is_null(0)) return out;
         const double tolerance = std::max(extent.column_double(0), extent.column_double(1)) * tolerance_fraction;
-        auto st = m_db.prepare("SELECT region_code, name, level, AsSVG(SimplifyPreserveTopology(geom, ?), 0, 5), "
+        // CASE is lazy: without a tolerance nothing is simplified or written.
+        auto st = m_db.prepare("SELECT region_code, name, level, "
+                               "CASE WHEN ?1 > 0 THEN AsSVG(SimplifyPreserveTopology(geom, ?1), 0, 5) END, "
                                "MbrMinX(geom), MbrMinY(geom), MbrMaxX(geom), MbrMaxY(geom) FROM regions ORDER BY region_code");
         st.bind(1, tolerance);
         while (st.step())
