@@ -67,14 +67,14 @@ private:
     void on_read(beast::error_code ec)
     {
         if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset ||
-            ec == asio::error::operation_aborted)
+            ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor)
             return close();
         if (ec == http::error::body_limit) {
             ++m_shared.in_flight;
             return write(simple(413, "payload_too_large",
                                 "the request body is larger than the server's limit of " +
                                     std::to_string(m_shared.router.settings().body_limit >> 20) + " MiB"),
-                         false, m_started, "", "");
+                         false, m_started, "(body over the limit)", "");
         }
         if (ec) {
             spdlog::warn(R"({{"event":"read_error","remote":"{}","error":"{}"}})", m_remote, ec.message());
@@ -174,7 +174,7 @@ struct HttpServer::Impl {
     {
         acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
             if (ec) {
-                if (!acceptor.is_open()) return; // stopping
+                if (shared.stopping || ec == asio::error::operation_aborted) return;
                 spdlog::warn(R"({{"event":"accept_error","error":"{}"}})", ec.message());
             } else {
                 std::make_shared<Session>(std::move(socket), shared)->start();
