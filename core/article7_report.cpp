@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace cims::core {
@@ -82,6 +83,42 @@ double baseline_change(const Figures& f)
            f.moved_out_m2.CHA + f.corrections_m2.SHA + f.corrections_m2.CHA;
 }
 
+/// An area as text in the document's unit, with its unit: "12345.67 m²", "0.012346 km²".
+std::string area_text(double m2, AreaUnit unit, bool sign)
+{
+    const double v = area_in(m2, unit);
+    const int decimals = unit == AreaUnit::km2 ? 6 : 2;
+    return (sign && v > 0 ? "+" : "") + fmt::format("{:.{}f} {}", v, decimals, unit_label(unit));
+}
+
+/// The F-3 explanation: what changed the baseline of a region, in the headings' words, from the
+/// same figures as the row (an area under half the last printed digit is no change).
+std::string explain(const Figures& f, const ReportHeadings& h, AreaUnit unit)
+{
+    const double shown = unit == AreaUnit::km2 ? 0.5 : 0.005;
+    std::vector<std::string> parts;
+    for (const Status s : {Status::SHA, Status::CHA}) {
+        const std::string status = s == Status::SHA ? "SHA" : "CHA";
+        const std::int64_t count = s == Status::SHA ? f.added_count_sha : f.added_count_cha;
+        if (count > 0 || std::fabs(f.added_m2[s]) >= shown)
+            parts.push_back(h.label("explain_new", {{"count", std::to_string(count)}, {"status", status},
+                                                    {"area", area_text(f.added_m2[s], unit, false)}}));
+    }
+    for (const Status s : {Status::SHA, Status::CHA}) {
+        const std::string status = s == Status::SHA ? "SHA" : "CHA";
+        if (std::fabs(f.moved_in_m2[s]) >= shown)
+            parts.push_back(h.label("explain_moved_in", {{"status", status}, {"area", area_text(f.moved_in_m2[s], unit, false)}}));
+        if (std::fabs(f.moved_out_m2[s]) >= shown)
+            parts.push_back(h.label("explain_moved_out", {{"status", status}, {"area", area_text(f.moved_out_m2[s], unit, false)}}));
+        if (std::fabs(f.corrections_m2[s]) >= shown)
+            parts.push_back(h.label("explain_correction", {{"status", status}, {"area", area_text(f.corrections_m2[s], unit, true)}}));
+    }
+    if (parts.empty()) return h.label("explain_none");
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : h.label("explain_separator")) + p;
+    return out;
+}
+
 } // namespace
 
 ReportDocument to_document(const Article7Report& r, const ReportHeadings& h, AreaUnit unit, bool with_charts)
@@ -147,10 +184,11 @@ ReportDocument to_document(const Article7Report& r, const ReportHeadings& h, Are
                           "moved_out_sha_area", "moved_in_cha_area", "moved_out_cha_area", "corrections_sha_area",
                           "corrections_cha_area", "baseline_change_area"})
         f3.columns.push_back(col(h, vars, k, std::string(k).ends_with("count") ? ColumnKind::count : ColumnKind::area));
+    f3.columns.push_back(col(h, vars, "explanation", ColumnKind::text));
     auto f3_row = [&](std::vector<Cell> row, const Figures& f) {
         append(row, Cell(f.added_count_sha), a(f.added_m2.SHA), Cell(f.added_count_cha), a(f.added_m2.CHA),
                a(f.moved_in_m2.SHA), a(f.moved_out_m2.SHA), a(f.moved_in_m2.CHA), a(f.moved_out_m2.CHA),
-               a(f.corrections_m2.SHA), a(f.corrections_m2.CHA), a(baseline_change(f)));
+               a(f.corrections_m2.SHA), a(f.corrections_m2.CHA), a(baseline_change(f)), Cell(explain(f, h, unit)));
         return row;
     };
     // F-R reconciliation: F-1(Y−1) + F-3 − F-2 = F-1(Y)
