@@ -28,6 +28,7 @@ void add_init(CLI::App& app, Action& action);
 void add_regions(CLI::App& app, Action& action);
 void add_import(CLI::App& app, Action& action);
 void add_report(CLI::App& app, Action& action);
+void add_export(CLI::App& app, Action& action);
 void add_rebuild(CLI::App& app, Action& action);
 void add_submissions(CLI::App& app, Action& action);
 void add_users(CLI::App& app, Action& action);

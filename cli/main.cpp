@@ -19,6 +19,7 @@ int main(int argc, char** argv)
     cims::cli::add_regions(app, action);
     cims::cli::add_import(app, action);
     cims::cli::add_report(app, action);
+    cims::cli::add_export(app, action);
     cims::cli::add_rebuild(app, action);
     cims::cli::add_submissions(app, action);
     cims::cli::add_users(app, action);

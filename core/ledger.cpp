@@ -218,6 +218,7 @@ private:
         if (!kind) return;
         const bool spatial = r.hazard_id.empty();
         double after = m_remaining_m2;
+        std::string part_wkb;
         // Overlap is judged by what the difference removes: cheaper than a separate intersects
         // predicate, and a shared edge (nothing removed) is not an overlap.
         if (!m_remaining.is_empty() && r.geometry.envelope().intersects(m_remaining.envelope())) {
@@ -225,6 +226,11 @@ private:
             const double next_m2 = next.area_m2();
             if (m_remaining_m2 - next_m2 > no_overlap_m2) {
                 after = next_m2;
+                // The credited part P = G_A ∩ remaining(H): all of it when nothing remains (the
+                // common full clearance, no overlay needed), else one intersection.
+                const gis::Geometry part =
+                    next.is_empty() ? m_remaining.clone() : m_remaining.intersection(r.geometry).polygonal();
+                if (!part.is_empty()) part_wkb = part.to_wkb();
                 gis::Geometry before = std::exchange(m_remaining, std::move(next));
                 m_released.push_back({std::move(before), m_remaining.clone()});
             }
@@ -233,7 +239,8 @@ private:
         if (spatial && after == m_remaining_m2) return;
         const double credited = m_remaining_m2 - after;
         const double outside = std::max(0.0, r.area_m2 - credited);
-        m_out.credits.push_back(Credit{r.event_id, r.activity_id, m_facts.hazard_id, *kind, r.date, credited, outside});
+        m_out.credits.push_back(
+            Credit{r.event_id, r.activity_id, m_facts.hazard_id, *kind, r.date, credited, outside, std::move(part_wkb)});
         emit(effect_of(*kind), r.event_id, r.date, m_status, credited);
         settle(r.date, after);
     }

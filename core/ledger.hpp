@@ -77,6 +77,10 @@ struct Credit {
     Date date;
     double credited_m2;
     double outside_m2;
+    /// The credited part P = G_A ∩ remaining(H) as WKB (a polygon or multipolygon in OGC:CRS84);
+    /// empty when nothing was credited. Its geodesic area differs from credited_m2 (the decrease of
+    /// the remaining area, docs/decisions.md) by a few parts per million.
+    std::string part_wkb;
 };
 
 /// The state of a hazardous area after its last event.

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -89,6 +90,27 @@ struct SubmissionFile {
 struct RegionItems {
     std::string region;
     ItemsDestroyed items;
+};
+
+/// A hazardous area's stored attributes, for maps and exports (its state comes from the ledger).
+struct HazardAttributes {
+    std::string hazard_id;
+    std::string name;
+    std::string contamination; // as stored: "CMR,ERW"
+    std::string home_region;
+};
+
+/// One credited release with the geometry of the part it released (release_credits).
+struct ReleasedPart {
+    std::string activity_id;
+    std::string hazard_id;
+    Method method = Method::CLEARANCE;
+    ReleaseKind kind = ReleaseKind::cleared;
+    Date date;
+    double credited_m2 = 0;
+    std::string home_region;   // of the hazardous area
+    std::string contamination; // of the hazardous area
+    std::string part_wkb;      // empty when the database predates migration 0005 and was not rebuilt
 };
 
 /// Risk education summed for Form G: one home region and delivery method.
@@ -198,6 +220,16 @@ public:
     /// Totals of every year up to `last_year` for areas whose contamination meets `mask`.
     virtual std::vector<StratumTotal> totals(int last_year, ContamMask mask) = 0;
     virtual std::vector<RegionItems> items_destroyed(int year, ContamMask mask) = 0;
+    /// One page of the hazardous areas with land remaining (more than 0 m², closed slivers included)
+    /// at the end of `date`, by the stored effects: ids greater than `after`, in id order, at most
+    /// `limit`. Their state at that date is replayed by remaining_as_of() (core/remaining_as_of.hpp).
+    virtual std::vector<std::string> hazards_remaining_at(const Date& date, const std::string& after,
+                                                          std::size_t limit) = 0;
+    /// The stored attributes of these areas (unknown ids are left out).
+    virtual std::map<std::string, HazardAttributes> hazard_attributes(const std::set<std::string>& ids) = 0;
+    /// Calls `visit` for every credited release dated on or before `up_to`, by date, activity and
+    /// hazard id, streaming (one row in memory at a time).
+    virtual void released_parts(const Date& up_to, const std::function<void(const ReleasedPart&)>& visit) = 0;
     /// Risk education delivered in `year`, summed per home region and method (region "" when none).
     virtual std::vector<EducationTotal> education_totals(int year) = 0;
     /// Latest year with any event or activity; nullopt on an empty ledger.

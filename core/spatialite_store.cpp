@@ -20,6 +20,9 @@ namespace {
 using schema::Database;
 using schema::Statement;
 
+/// A remaining area at or below this is nothing: the rounding of a difference that removed it all.
+constexpr double nothing_remains_m2 = 1e-6;
+
 std::string now_utc()
 {
     const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -647,7 +650,8 @@ public:
         }
         if (!whole_ledger) move_totals("+");
         auto credit = m_db.prepare("INSERT INTO release_credits (event_id, activity_id, hazard_id, release_kind, "
-                                   "valid_date, credited_m2, outside_m2) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                                   "valid_date, credited_m2, outside_m2, geom) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, CastToMultiPolygon(GeomFromWKB(?, 4326)))");
         for (const Credit& c : result.credits) {
             if (!ids.count(c.hazard_id)) continue;
             credit.bind(1, c.event_id)
@@ -657,6 +661,10 @@ public:
                 .bind(5, c.date.iso)
                 .bind(6, c.credited_m2)
                 .bind(7, c.outside_m2);
+            if (c.part_wkb.empty())
+                credit.bind_null(8);
+            else
+                credit.bind_blob(8, c.part_wkb);
             credit.run();
         }
         // A rebuild rewrites every area's remaining geometry: SpatiaLite's per-row index triggers
@@ -775,6 +783,55 @@ public:
             out.push_back(RegionItems{st.column_text(0),
                                       ItemsDestroyed{st.column_int(1), st.column_int(2), st.column_int(3), st.column_int(4)}});
         return out;
+    }
+
+    std::vector<std::string> hazards_remaining_at(const Date& date, const std::string& after, std::size_t limit) override
+    {
+        // The index on hazard_id drives the grouping, so a page stops after `limit` areas.
+        std::vector<std::string> out;
+        auto& st = cached("SELECT hazard_id FROM ledger_effects WHERE hazard_id > ? AND valid_date <= ? "
+                          "GROUP BY hazard_id HAVING sum(remaining_m2) > ? ORDER BY hazard_id LIMIT ?");
+        st.bind(1, after).bind(2, date.iso).bind(3, nothing_remains_m2).bind(4, std::int64_t(limit));
+        while (st.step()) out.push_back(st.column_text(0));
+        st.reset();
+        return out;
+    }
+
+    std::map<std::string, HazardAttributes> hazard_attributes(const std::set<std::string>& ids) override
+    {
+        std::map<std::string, HazardAttributes> out;
+        auto& st = cached("SELECT hazard_id, coalesce(name, ''), contamination, home_region FROM hazards WHERE hazard_id = ?");
+        for (const std::string& id : ids) {
+            st.bind(1, id);
+            if (st.step())
+                out[id] = HazardAttributes{st.column_text(0), st.column_text(1), st.column_text(2), st.column_text(3)};
+            st.reset();
+        }
+        return out;
+    }
+
+    void released_parts(const Date& up_to, const std::function<void(const ReleasedPart&)>& visit) override
+    {
+        auto st = m_db.prepare("SELECT c.activity_id, c.hazard_id, a.method, c.release_kind, c.valid_date, c.credited_m2, "
+                               "h.home_region, h.contamination, AsBinary(c.geom) FROM release_credits c "
+                               "JOIN activities a ON a.activity_id = c.activity_id "
+                               "JOIN hazards h ON h.hazard_id = c.hazard_id "
+                               "WHERE c.valid_date <= ? ORDER BY c.valid_date, c.activity_id, c.hazard_id");
+        st.bind(1, up_to.iso);
+        ReleasedPart p;
+        while (st.step()) {
+            p.activity_id = st.column_text(0);
+            p.hazard_id = st.column_text(1);
+            p.method = *parse_method(st.column_text(2));
+            const std::string kind = st.column_text(3);
+            p.kind = kind == "cancelled" ? ReleaseKind::cancelled : kind == "reduced" ? ReleaseKind::reduced : ReleaseKind::cleared;
+            p.date = Date{st.column_text(4)};
+            p.credited_m2 = st.column_double(5);
+            p.home_region = st.column_text(6);
+            p.contamination = st.column_text(7);
+            p.part_wkb = st.is_null(8) ? std::string() : st.column_blob(8);
+            visit(p);
+        }
     }
 
     std::vector<EducationTotal> education_totals(int year) override

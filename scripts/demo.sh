@@ -12,7 +12,7 @@ bash scripts/build.sh
 cims=build/cims
 db=build/demo/velland.db
 mkdir -p build/demo
-rm -f "$db" "$db-wal" "$db-shm"
+rm -f "$db" "$db-wal" "$db-shm" build/demo/velland-2024.gpkg
 
 "$cims" init "$db" --country VLL
 "$cims" regions "$db" data-samples/regions.geojson --code-field code --name-field name
@@ -21,6 +21,7 @@ rm -f "$db" "$db-wal" "$db-shm"
 "$cims" import "$db" data-samples/activities.geojson
 "$cims" import "$db" data-samples/operator_clearance_utm.shp --mapping data-samples/operator_clearance_utm.mapping.json
 "$cims" import "$db" data-samples/education.csv
+"$cims" export "$db" --at 2024-12-31 --format gpkg --out build/demo/velland-2024.gpkg
 echo
 "$cims" report action24 "$db" --format table
 echo

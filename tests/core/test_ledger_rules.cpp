@@ -38,6 +38,35 @@ TEST_F(LedgerRules, OverlappingActivitiesAreCreditedOnce)
     EXPECT_TRUE(near_area(st.column_double(1), area_of(rect(10.004, 1.0, 10.006, 1.01))));
 }
 
+TEST_F(LedgerRules, EachCreditKeepsTheGeometryOfThePartItReleased)
+{
+    apply(hazards(hazard("H1", "CHA", "2020-01-01", square(10.0, 1.0, 0.01))), {});
+    // A1 clears the western 60 %; A2 the eastern 60 %, sticking out east: its part is only what
+    // remained of H1 (the eastern 40 %), and together the parts cover H1 once.
+    apply({}, activities(activity("A1", "H1", "CLEARANCE", "2021-03-01", rect(10.0, 1.0, 10.006, 1.01)),
+                         activity("A2", "H1", "CLEARANCE", "2021-04-01", rect(10.004, 1.0, 10.02, 1.01))));
+    auto parts = [&] {
+        schema::Database db(m_db.path(), schema::Database::Mode::open_existing);
+        auto st = db.prepare("SELECT activity_id, AsText(geom), credited_m2 FROM release_credits ORDER BY activity_id");
+        std::vector<std::pair<std::string, std::string>> out;
+        while (st.step()) {
+            EXPECT_FALSE(st.is_null(1)) << st.column_text(0);
+            const std::string wkt = st.is_null(1) ? "" : st.column_text(1);
+            EXPECT_TRUE(near_area(area_of(wkt), st.column_double(2))) << st.column_text(0) << " " << wkt;
+            out.emplace_back(st.column_text(0), wkt);
+        }
+        return out;
+    };
+    const auto stored = parts();
+    ASSERT_EQ(stored.size(), 2u);
+    EXPECT_TRUE(near_area(area_of(stored[0].second), area_of(rect(10.0, 1.0, 10.006, 1.01))));
+    EXPECT_TRUE(near_area(area_of(stored[1].second), area_of(rect(10.006, 1.0, 10.01, 1.01))));
+    const auto a2 = gis::Geometry::from_wkt(stored[1].second).envelope();
+    EXPECT_NEAR(a2.max_x, 10.01, 1e-9); // not the activity's 10.02: the part outside H1 is not released
+    rebuild();
+    EXPECT_EQ(parts(), stored); // derived like every credit: a rebuild writes the same parts
+}
+
 TEST_F(LedgerRules, ActivityPartlyOutsideItsHazardCreditsOnlyTheInside)
 {
     apply(hazards(hazard("H1", "CHA", "2020-01-01", square(10.0, 1.0, 0.01))), {});
