@@ -674,7 +674,11 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
                 sha = content_hash(file);
                 opened.emplace(file, open_options);
             } catch (const std::exception& e) {
-                report.rejected.push_back(Rejection{shown, "", -1, "file", shown, e.what(),
+                // The reason names the file as its sender knows it, never a staging folder.
+                std::string reason = e.what();
+                for (std::size_t at; shown != file && (at = reason.find(file)) != std::string::npos;)
+                    reason.replace(at, file.size(), shown);
+                report.rejected.push_back(Rejection{shown, "", -1, "file", shown, reason,
                                                     "send a readable vector file (see the reason)"});
                 continue;
             }

@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev sqlite3 libspatialite-dev libsqlite3-mod-spatialite
   libboost-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev
   libsodium-dev libxlsxwriter-dev libzip-dev
-  libgtest-dev libgmock-dev zip
+  libgtest-dev libgmock-dev zip curl
   wrk
   chromium
 )

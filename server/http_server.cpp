@@ -4,6 +4,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -17,6 +18,17 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+
+/// The request log: one JSON object per line on standard error (standard output stays for the
+/// command's own messages).
+spdlog::logger& request_log()
+{
+    static const std::shared_ptr<spdlog::logger> logger = [] {
+        auto l = spdlog::get("cims-http");
+        return l ? l : spdlog::stderr_logger_mt("cims-http");
+    }();
+    return *logger;
+}
 
 Request to_request(const http::request<http::string_body>& in, const std::string& remote, bool& target_ok)
 {
@@ -77,7 +89,7 @@ private:
                          false, m_started, "(body over the limit)", "");
         }
         if (ec) {
-            spdlog::warn(R"({{"event":"read_error","remote":"{}","error":"{}"}})", m_remote, ec.message());
+            request_log().warn(R"({{"event":"read_error","remote":"{}","error":"{}"}})", m_remote, ec.message());
             return close();
         }
         m_started = std::chrono::steady_clock::now();
@@ -127,9 +139,9 @@ private:
                             {"ms", std::round(ms * 1000) / 1000}, {"user", user}};
         if (sep != std::string::npos) {
             line["error"] = user_and_error.substr(sep + 1);
-            spdlog::error(line.dump());
+            request_log().error(line.dump());
         } else {
-            spdlog::info(line.dump());
+            request_log().info(line.dump());
         }
         http::async_write(m_stream, *message, [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
             --self->m_shared.in_flight;
@@ -175,7 +187,7 @@ struct HttpServer::Impl {
         acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
             if (ec) {
                 if (shared.stopping || ec == asio::error::operation_aborted) return;
-                spdlog::warn(R"({{"event":"accept_error","error":"{}"}})", ec.message());
+                request_log().warn(R"({{"event":"accept_error","error":"{}"}})", ec.message());
             } else {
                 std::make_shared<Session>(std::move(socket), shared)->start();
             }
@@ -187,7 +199,7 @@ struct HttpServer::Impl {
     void begin_stop()
     {
         if (shared.stopping.exchange(true)) return;
-        spdlog::info(R"({{"event":"stopping","in_flight":{}}})", shared.in_flight.load());
+        request_log().info(R"({{"event":"stopping","in_flight":{}}})", shared.in_flight.load());
         beast::error_code ec;
         acceptor.close(ec);
         signals.cancel(ec);
@@ -240,7 +252,7 @@ void HttpServer::run(const std::function<void(std::uint16_t)>& on_listening)
     s.ioc.run();
     for (auto& t : threads) t.join();
     s.workers.join();
-    spdlog::info(R"({"event":"stopped"})");
+    request_log().info(R"({"event":"stopped"})");
 }
 
 void HttpServer::stop()
