@@ -20,6 +20,7 @@ dl.facts dd { margin: 0; }
 table { border-collapse: collapse; margin: 4px 0; }
 th, td { border: 1px solid #999; padding: 2px 6px; }
 th { background: #eee; font-weight: bold; text-align: center; vertical-align: bottom; }
+td.long { min-width: 24em; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.total td { font-weight: bold; background: #f6f6f6; }
 td.failed, dd.failed { color: #b00; font-weight: bold; }
@@ -64,7 +65,9 @@ std::string row_html(const Table& t, const std::vector<Cell>& row, AreaUnit unit
         const bool number = i < t.columns.size() && t.columns[i].kind != ColumnKind::text;
         const bool group = number && t.columns[i].kind != ColumnKind::year;
         const std::string text = cell_html(row[i], unit, group);
-        out += fmt::format("<td{}>{}</td>", number ? " class=\"n\"" : "", text);
+        // A sentence (the F-3 explanation) gets room to read instead of a column of single words.
+        const char* cls = number ? " class=\"n\"" : (text.size() > 40 ? " class=\"long\"" : "");
+        out += fmt::format("<td{}>{}</td>", cls, text);
     }
     return out + "</tr>\n";
 }
