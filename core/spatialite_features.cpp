@@ -111,6 +111,13 @@ Feature read_feature(const Statement& st, const std::vector<Property>& propertie
     return f;
 }
 
+/// Resets a kept statement however its use ends: an active statement would hold the connection's
+/// read snapshot (later reads would not see new imports).
+struct ResetOnExit {
+    Statement& statement;
+    ~ResetOnExit() { statement.reset(); }
+};
+
 /// Below this, a hazardous area's remaining area summed from its effects is rounding: nothing
 /// remains (the areas themselves are kept to the square centimetre at best).
 constexpr double nothing_remains_m2 = 1e-6;
@@ -167,20 +174,29 @@ public:
         }
         if (query.datetime) add_date_condition(collection, *query.datetime, where, values);
 
+        // One pass gives the page and, through the window, the number matched; a page past the
+        // end has no row to carry it and counts apart.
         FeaturePage page;
-        {
-            auto count = m_db.prepare("SELECT count(*) FROM " + from + " WHERE " + where);
-            bind_all(count, values);
-            count.step();
-            page.number_matched = count.column_int(0);
+        if (query.limit > 0) {
+            Statement& st = cached("SELECT " + select_columns(sql) + ", count(*) OVER () FROM " + from + " WHERE " + where +
+                                   " ORDER BY " + sql.id + " LIMIT ? OFFSET ?");
+            const ResetOnExit done{st};
+            std::vector<Value> paged = values;
+            paged.emplace_back(query.limit);
+            paged.emplace_back(query.offset);
+            bind_all(st, paged);
+            const int count_column = int(sql.properties.size()) + 2;
+            while (st.step()) {
+                page.features.push_back(read_feature(st, sql.properties));
+                page.number_matched = st.column_int(count_column);
+            }
+            if (!page.features.empty()) return page;
         }
-        if (query.offset >= page.number_matched || query.limit <= 0) return page;
-        auto st = m_db.prepare("SELECT " + select_columns(sql) + " FROM " + from + " WHERE " + where + " ORDER BY " +
-                               sql.id + " LIMIT ? OFFSET ?");
-        values.push_back(query.limit);
-        values.push_back(query.offset);
-        bind_all(st, values);
-        while (st.step()) page.features.push_back(read_feature(st, sql.properties));
+        Statement& count = cached("SELECT count(*) FROM " + from + " WHERE " + where);
+        const ResetOnExit done{count};
+        bind_all(count, values);
+        count.step();
+        page.number_matched = count.column_int(0);
         return page;
     }
 
@@ -327,8 +343,19 @@ private:
         for (const Value& v : values) std::visit([&](const auto& x) { st.bind(i++, x); }, v);
     }
 
+    /// A statement kept for the connection's life: a map client asks for the same few shapes of
+    /// query again and again, and compiling them costs as much as running them.
+    Statement& cached(const std::string& text)
+    {
+        auto it = m_statements.find(text);
+        if (it == m_statements.end()) it = m_statements.emplace(text, m_db.prepare(text)).first;
+        it->second.reset();
+        return it->second;
+    }
+
     schema::Database& m_db;
     LedgerStore& m_store;
+    std::unordered_map<std::string, Statement> m_statements;
     std::map<FeatureCollection, CollectionSql> m_sql;
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "server/geojson_writer.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <bit>
@@ -11,6 +12,15 @@
 namespace cims::server {
 
 namespace {
+
+/// The shortest text that reads back to `v`, formatted on the stack and appended at once (through
+/// a back_inserter, fmt would grow the string one character at a time).
+void append_number(std::string& out, double v)
+{
+    char buf[32];
+    const char* end = fmt::format_to(buf, FMT_COMPILE("{}"), v);
+    out.append(buf, std::size_t(end - buf));
+}
 
 /// Reads one WKB geometry and writes its GeoJSON. Every element of a collection carries its own
 /// byte order and type, as WKB requires.
@@ -160,7 +170,7 @@ private:
     void coordinate(double v)
     {
         if (!std::isfinite(v)) fail("a coordinate is not a finite number");
-        fmt::format_to(std::back_inserter(m_out), "{}", v);
+        append_number(m_out, v);
     }
 
     /// One position (x, y[, z]); M is read and dropped (GeoJSON has no measures).
@@ -331,12 +341,12 @@ void GeoJsonWriter::number(double value)
         m_out.append("null");
         return;
     }
-    fmt::format_to(std::back_inserter(m_out), "{}", value);
+    append_number(m_out, value);
 }
 
 void GeoJsonWriter::integer(std::int64_t value)
 {
-    fmt::format_to(std::back_inserter(m_out), "{}", value);
+    fmt::format_to(std::back_inserter(m_out), FMT_COMPILE("{}"), value);
 }
 
 void GeoJsonWriter::value(const core::PropertyValue& v)
