@@ -290,4 +290,32 @@ std::vector<std::string> check_zip_archive(const std::string& path, const Archiv
     return names;
 }
 
+void write_zip(const std::vector<std::string>& files, const std::string& out)
+{
+    int error = 0;
+    zip_t* archive = zip_open(out.c_str(), ZIP_CREATE | ZIP_EXCL, &error);
+    if (!archive) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, error);
+        const std::string reason = zip_error_strerror(&ze);
+        zip_error_fini(&ze);
+        throw std::runtime_error("cannot create the zip archive '" + out + "': " + reason);
+    }
+    for (const std::string& file : files) {
+        const std::string name = file.substr(file.find_last_of('/') + 1);
+        zip_source_t* source = zip_source_file(archive, file.c_str(), 0, -1);
+        if (!source || zip_file_add(archive, name.c_str(), source, ZIP_FL_ENC_UTF_8) < 0) {
+            if (source) zip_source_free(source);
+            const std::string reason = zip_strerror(archive);
+            zip_discard(archive);
+            throw std::runtime_error("cannot add '" + file + "' to the zip archive '" + out + "': " + reason);
+        }
+    }
+    if (zip_close(archive) != 0) {
+        const std::string reason = zip_strerror(archive);
+        zip_discard(archive);
+        throw std::runtime_error("cannot write the zip archive '" + out + "': " + reason);
+    }
+}
+
 } // namespace cims::gis

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace cims::gis {
 
@@ -38,6 +39,11 @@ private:
     std::string m_path;
     std::uint64_t m_size = 0;
 };
+
+/// Writes a new zip archive `out` holding each of `files` under its base name (deflated).
+/// \throws std::runtime_error naming the archive or the file that could not be added; `out` must
+/// not exist yet.
+void write_zip(const std::vector<std::string>& files, const std::string& out);
 
 /// An entry name fit for a message: bytes that are not UTF-8, and control characters, shown as '?'.
 std::string printable_entry_name(const std::string& name);

@@ -3,6 +3,12 @@
 
 #include "core/accounts.hpp"
 #include "core/annual_figures.hpp"
+#include "core/article7_report.hpp"
+#include "core/completion_forecast.hpp"
+#include "core/report_formats.hpp"
+#include "core/report_headings.hpp"
+#include "gis/zip_archive.hpp"
+#include "importers/geodata_export.hpp"
 #include "core/domain.hpp"
 #include "importers/submissions.hpp"
 #include "server/api_error.hpp"
@@ -247,6 +253,143 @@ Response report_action24(const Request& request, RequestContext& ctx)
     return r;
 }
 
+/// The report year: `year` when given, else the latest year in the ledger.
+int report_year(const Request& request, RequestContext& ctx)
+{
+    int year = 0;
+    if (const auto y = request.param("year")) {
+        year = int(integer_param("year", *y));
+    } else {
+        const auto latest = ctx.store.latest_year();
+        if (!latest) throw ApiError(404, "not_found", "the ledger is empty: there is no year to report", "year");
+        year = *latest;
+    }
+    if (year < 1960 || year > 2999) throw bad_request("year", "year " + std::to_string(year) + " is out of range");
+    return year;
+}
+
+std::string read_file(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) throw std::runtime_error("cannot read " + path.string());
+    return bytes;
+}
+
+/// A report document in the format asked for: json, csv, html, or xlsx (as a download).
+Response document_response(const core::ReportDocument& doc, const std::string& format, const std::string& name)
+{
+    Response r;
+    if (format == "json") {
+        r.body = core::to_json(doc).dump();
+    } else if (format == "csv") {
+        r.content_type = "text/csv; charset=utf-8";
+        r.body = core::to_csv(doc);
+    } else if (format == "html") {
+        r.content_type = "text/html; charset=utf-8";
+        r.body = core::to_html(doc);
+    } else if (format == "xlsx") {
+        UploadDir dir;
+        const std::string file = dir.write(name + ".xlsx", "");
+        fs::remove(file);
+        core::write_xlsx(doc, file);
+        r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        r.body = read_file(file);
+        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + ".xlsx\"");
+    } else {
+        throw bad_request("format", "format must be json, csv, xlsx or html, not '" + format + "'");
+    }
+    if (!doc.checks_ok) r.headers.emplace_back("X-Cims-Checks", "failed");
+    return r;
+}
+
+core::ContamMask convention_contamination(const Request& request)
+{
+    const std::string contamination = request.param("contamination").value_or("CMR");
+    if (contamination != "CMR" && contamination != "AP")
+        throw bad_request("contamination", "contamination must be CMR (Convention on Cluster Munitions) or AP "
+                                           "(Anti-Personnel Mine Ban Convention), not '" + contamination + "'");
+    return core::contamination_bit(contamination);
+}
+
+core::AreaUnit area_unit(const Request& request)
+{
+    const std::string unit = request.param("unit").value_or("m2");
+    if (unit != "m2" && unit != "km2") throw bad_request("unit", "unit must be m2 or km2, not '" + unit + "'");
+    return unit == "km2" ? core::AreaUnit::km2 : core::AreaUnit::m2;
+}
+
+Response report_article7(const Request& request, RequestContext& ctx)
+{
+    only_params(request, {"year", "contamination", "format", "unit"});
+    (void)caller(ctx);
+    const core::ContamMask contamination = convention_contamination(request);
+    const core::AreaUnit unit = area_unit(request);
+    const std::string format = request.param("format").value_or("json");
+    const int year = report_year(request, ctx);
+    const auto report = core::build_article7_report(ctx.store, year, contamination, format == "html");
+    return document_response(core::to_document(report, core::ReportHeadings::load(), unit, format == "html"), format,
+                             "article7-" + std::to_string(year));
+}
+
+Response report_forecast(const Request& request, RequestContext& ctx)
+{
+    only_params(request, {"year", "years", "contamination", "format", "unit"});
+    (void)caller(ctx);
+    const core::ContamMask contamination = convention_contamination(request);
+    const core::AreaUnit unit = area_unit(request);
+    const std::string format = request.param("format").value_or("json");
+    const std::int64_t years = integer_param("years", request.param("years").value_or("3"));
+    if (years < 1 || years > 50) throw bad_request("years", "years must be between 1 and 50");
+    std::optional<core::Date> deadline;
+    if (const auto stored = ctx.store.setting(core::article4_deadline_setting)) deadline = core::parse_iso_date(*stored);
+    const int year = report_year(request, ctx);
+    const auto forecast = core::build_completion_forecast(ctx.store, year, int(years), contamination, deadline);
+    return document_response(core::to_document(forecast, core::ReportHeadings::load(), unit, format == "html"), format,
+                             "forecast-" + std::to_string(year));
+}
+
+/// GET /api/v1/exports: a GeoPackage file, or a zip of one GeoJSON file or shapefile per layer.
+Response get_export(const Request& request, RequestContext& ctx)
+{
+    only_params(request, {"at", "format"});
+    (void)caller(ctx);
+    const std::string at_text = request.param("at").value_or("");
+    if (at_text.empty()) throw bad_request("at", "give the date of the state to export: ?at=YYYY-MM-DD");
+    const auto at = core::parse_iso_date(at_text);
+    if (!at) throw bad_request("at", "'" + at_text + "' is not a date: write it YYYY-MM-DD");
+    const std::string format = request.param("format").value_or("gpkg");
+    if (format != "gpkg" && format != "geojson" && format != "shp")
+        throw bad_request("format", "format must be gpkg, geojson or shp, not '" + format + "'");
+    UploadDir dir;
+    const std::string name = "cims-" + at->iso;
+    Response r;
+    if (format == "gpkg") {
+        const std::string file = dir.write(name + ".gpkg", "");
+        fs::remove(file);
+        importers::export_geodata(ctx.store, *at, gis::VectorFormat::geopackage, file);
+        r.content_type = "application/geopackage+sqlite3";
+        r.body = read_file(file);
+        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + ".gpkg\"");
+        return r;
+    }
+    const std::string folder = dir.write("layers", "");
+    fs::remove(folder);
+    const auto summary = importers::export_geodata(
+        ctx.store, *at, format == "geojson" ? gis::VectorFormat::geojson : gis::VectorFormat::shapefile, folder);
+    std::vector<std::string> files;
+    for (const auto& entry : fs::directory_iterator(folder)) files.push_back(entry.path().string());
+    std::sort(files.begin(), files.end());
+    const std::string zip = dir.write(name + "-" + format + ".zip", "");
+    fs::remove(zip);
+    gis::write_zip(files, zip);
+    r.content_type = "application/zip";
+    r.body = read_file(zip);
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "-" + format + ".zip\"");
+    (void)summary;
+    return r;
+}
+
 json user_json(const core::UserRecord& u)
 {
     return {{"name", u.name}, {"organisation", u.organisation}, {"role", core::format_role(u.role)},
@@ -351,6 +494,14 @@ std::optional<Response> handle_rest(const Request& request, RequestContext& ctx)
     if (path == "/api/v1/reports/action24") {
         if (method != "GET") return method_not_allowed(request, "GET");
         return report_action24(request, ctx);
+    }
+    if (path == "/api/v1/reports/article7" || path == "/api/v1/reports/forecast") {
+        if (method != "GET") return method_not_allowed(request, "GET");
+        return path == "/api/v1/reports/article7" ? report_article7(request, ctx) : report_forecast(request, ctx);
+    }
+    if (path == "/api/v1/exports") {
+        if (method != "GET") return method_not_allowed(request, "GET");
+        return get_export(request, ctx);
     }
     if (path == "/api/v1/users") {
         core::Accounts accounts(ctx.store);

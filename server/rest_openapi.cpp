@@ -93,6 +93,22 @@ json rest_openapi_paths()
         "Action 24 annual figures", "reports", json_ok(), {400, 401, 404},
         {query("year", "report year (default: the latest)", "integer"),
          query("contamination", "CMR (default), AP, AV, ERW, IED or UNKNOWN"), query("format", "json, csv or table")});
+    paths["/api/v1/reports/article7"]["get"] = operation(
+        "Article 7 annex tables (Form F, Form G), per region and nationally", "reports", json_ok(), {400, 401, 404},
+        {query("year", "report year (default: the latest)", "integer"),
+         query("contamination", "CMR (default, CCM) or AP (APMBC)"), query("format", "json, csv, xlsx or html"),
+         query("unit", "m2 (default) or km2")});
+    paths["/api/v1/reports/forecast"]["get"] = operation(
+        "Completion forecast (Action 19) against the configured deadline", "reports", json_ok(), {400, 401, 404},
+        {query("year", "last year of data (default: the latest)", "integer"),
+         query("years", "years the release rate is averaged over (default 3)", "integer"),
+         query("contamination", "CMR (default) or AP"), query("format", "json, csv, xlsx or html"),
+         query("unit", "m2 (default) or km2")});
+    paths["/api/v1/exports"]["get"] = operation(
+        "Remaining hazardous areas as of a date, released parts and regions: a GeoPackage, or a zip of GeoJSON "
+        "files or shapefiles",
+        "exports", {{"200", {{"description", "the export"}, {"content", {{"application/geopackage+sqlite3", json::object()}, {"application/zip", json::object()}}}}}},
+        {400, 401}, {query("at", "the date of the state, YYYY-MM-DD"), query("format", "gpkg (default), geojson or shp")});
     paths["/api/v1/users"]["get"] = operation("Users (admin)", "users", json_ok(), {401, 403});
     paths["/api/v1/users"]["post"] = operation(
         "Add a user (admin)", "users", json_ok("201"), {400, 401, 403, 409}, json::array(),

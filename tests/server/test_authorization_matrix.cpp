@@ -103,6 +103,9 @@ TEST_F(AuthorizationMatrix, EveryEndpointEveryRoleOwnAndOtherOrganisation)
          },
          {{"root", 200}, {"ana", 200}, {"op_a", 403}, {"op_b", 403}, {"donor", 403}, {"(none)", 401}}},
         {"GET", "/api/v1/reports/action24", [] { return Call{"/api/v1/reports/action24?year=2021"}; }, all(200)},
+        {"GET", "/api/v1/reports/article7", [] { return Call{"/api/v1/reports/article7?year=2021"}; }, all(200)},
+        {"GET", "/api/v1/reports/forecast", [] { return Call{"/api/v1/reports/forecast?year=2021"}; }, all(200)},
+        {"GET", "/api/v1/exports", [] { return Call{"/api/v1/exports?at=2021-12-31&format=geojson"}; }, all(200)},
         {"GET", "/api/v1/users", [] { return Call{"/api/v1/users"}; }, admin_only(200)},
         {"POST", "/api/v1/users",
          [&] {

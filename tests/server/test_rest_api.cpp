@@ -260,3 +260,44 @@ TEST_F(RestApi, ReportsInEveryFormatAndTheOpenApiDocument)
 
 } // namespace
 } // namespace cims::test
+
+namespace cims::test {
+namespace {
+
+TEST_F(RestApi, Article7ForecastAndExportsAsDownloads)
+{
+    ASSERT_EQ(call("POST", "/api/v1/submissions/" + std::to_string(upload("op_a", 1, 4)) + "/approve", "ana").status, 200);
+    const auto article7 = call("GET", "/api/v1/reports/article7?year=2021", "donor");
+    ASSERT_EQ(article7.status, 200) << article7.body;
+    const auto doc = body_json(article7);
+    EXPECT_TRUE(doc["checks_ok"].get<bool>());
+    EXPECT_FALSE(doc["tables"].empty());
+    const auto xlsx = call("GET", "/api/v1/reports/article7?year=2021&format=xlsx&unit=km2", "donor");
+    ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+    EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
+    const auto html = call("GET", "/api/v1/reports/article7?year=2021&format=html&contamination=AP", "donor");
+    EXPECT_EQ(html.content_type, "text/html; charset=utf-8");
+    EXPECT_NE(html.body.find("<svg"), std::string::npos);
+    EXPECT_EQ(body_json(call("GET", "/api/v1/reports/article7?contamination=AV", "donor"))["field"], "contamination");
+    EXPECT_EQ(call("GET", "/api/v1/reports/forecast?year=2021&years=2&format=csv", "donor").status, 200);
+
+    const auto gpkg = call("GET", "/api/v1/exports?at=2021-12-31&format=gpkg", "donor");
+    ASSERT_EQ(gpkg.status, 200) << gpkg.body;
+    EXPECT_EQ(gpkg.body.substr(0, 15), "SQLite format 3");
+    const std::string file = m_db.dir().write("export.gpkg", gpkg.body);
+    {
+        schema::Database exported(file, schema::Database::Mode::open_existing);
+        auto st = exported.prepare("SELECT count(*) FROM remaining_areas");
+        ASSERT_TRUE(st.step());
+        EXPECT_EQ(st.column_int(0), 4);
+    }
+    const auto shp = call("GET", "/api/v1/exports?at=2021-12-31&format=shp", "donor");
+    ASSERT_EQ(shp.status, 200) << shp.body;
+    EXPECT_EQ(shp.content_type, "application/zip");
+    EXPECT_NE(shp.body.find("remaining_areas.shp"), std::string::npos);
+    EXPECT_NE(shp.body.find("remaining_areas.prj"), std::string::npos);
+    EXPECT_EQ(body_json(call("GET", "/api/v1/exports?at=31/12/2021", "donor"))["field"], "at");
+}
+
+} // namespace
+} // namespace cims::test
