@@ -301,3 +301,41 @@ TEST_F(RestApi, Article7ForecastAndExportsAsDownloads)
 
 } // namespace
 } // namespace cims::test
+
+namespace cims::test {
+namespace {
+
+TEST_F(RestApi, AnExpiredTokenIs401)
+{
+    const auto login = body_json(call("POST", "/api/v1/login", "", R"({"name": "ana", "password": "password-of-ana"})"));
+    const std::string token = login.at("token");
+    EXPECT_EQ(m_router.handle(make_request("GET", "/api/v1/me", token)).status, 200);
+    {
+        schema::Database db(m_db.path(), schema::Database::Mode::open_existing);
+        db.exec("UPDATE credentials SET expires_at = '2020-01-01T00:00:00Z' WHERE kind = 'token'");
+    }
+    const auto r = m_router.handle(make_request("GET", "/api/v1/me", token));
+    EXPECT_EQ(r.status, 401);
+    EXPECT_NE(body_json(r)["description"].get<std::string>().find("expired"), std::string::npos);
+    // API keys do not expire.
+    EXPECT_EQ(call("GET", "/api/v1/me", "ana").status, 200);
+}
+
+TEST_F(RestApi, CorsHeadersWhenConfigured)
+{
+    EXPECT_TRUE(call("GET", "/conformance", "donor").headers.empty()) << "no CORS headers unless configured";
+    server::ServerSettings s = settings();
+    s.cors_origin = "https://map.example.org";
+    server::Router cors(s);
+    const auto preflight = cors.handle(make_request("OPTIONS", "/collections/hazards/items"));
+    EXPECT_EQ(preflight.status, 204);
+    const auto get = cors.handle(make_request("GET", "/conformance", m_keys.at("donor")));
+    EXPECT_EQ(get.status, 200);
+    bool found = false;
+    for (const auto& [name, value] : get.headers)
+        if (name == "Access-Control-Allow-Origin") found = value == "https://map.example.org";
+    EXPECT_TRUE(found);
+}
+
+} // namespace
+} // namespace cims::test
