@@ -178,8 +178,12 @@ public:
         // end has no row to carry it and counts apart.
         FeaturePage page;
         if (query.limit > 0) {
-            Statement& st = cached("SELECT " + select_columns(sql) + ", count(*) OVER () FROM " + from + " WHERE " + where +
-                                   " ORDER BY " + sql.id + " LIMIT ? OFFSET ?");
+            // The page is chosen on ids and rowids only; the geometries of its rows alone are read
+            // and converted.
+            Statement& st = cached("SELECT " + select_columns(sql) + ", p.matched FROM (SELECT " + sql.rowid +
+                                   " AS page_rowid, count(*) OVER () AS matched FROM " + from + " WHERE " + where +
+                                   " ORDER BY " + sql.id + " LIMIT ? OFFSET ?) p CROSS JOIN " + sql.table + " ON " +
+                                   sql.rowid + " = p.page_rowid ORDER BY " + sql.id);
             const ResetOnExit done{st};
             std::vector<Value> paged = values;
             paged.emplace_back(query.limit);
