@@ -174,16 +174,18 @@ public:
         }
         if (query.datetime) add_date_condition(collection, *query.datetime, where, values);
 
-        // One pass gives the page and, through the window, the number matched; a page past the
-        // end has no row to carry it and counts apart.
+        // The page is chosen on ids and rowids only; the geometries of its rows alone are read and
+        // converted. With a box, the R*Tree's matches are few and one pass gives the page and,
+        // through the window, the number matched (a page past the end has no row to carry it and
+        // counts apart). Without one, the id index orders the table and a count is cheaper than a
+        // window over all of it.
+        const bool window = query.bbox.has_value();
         FeaturePage page;
         if (query.limit > 0) {
-            // The page is chosen on ids and rowids only; the geometries of its rows alone are read
-            // and converted.
             Statement& st = cached("SELECT " + select_columns(sql) + ", p.matched FROM (SELECT " + sql.rowid +
-                                   " AS page_rowid, count(*) OVER () AS matched FROM " + from + " WHERE " + where +
-                                   " ORDER BY " + sql.id + " LIMIT ? OFFSET ?) p CROSS JOIN " + sql.table + " ON " +
-                                   sql.rowid + " = p.page_rowid ORDER BY " + sql.id);
+                                   " AS page_rowid, " + (window ? "count(*) OVER ()" : "0") + " AS matched FROM " + from +
+                                   " WHERE " + where + " ORDER BY " + sql.id + " LIMIT ? OFFSET ?) p CROSS JOIN " +
+                                   sql.table + " ON " + sql.rowid + " = p.page_rowid ORDER BY " + sql.id);
             const ResetOnExit done{st};
             std::vector<Value> paged = values;
             paged.emplace_back(query.limit);
@@ -194,9 +196,14 @@ public:
                 page.features.push_back(read_feature(st, sql.properties));
                 page.number_matched = st.column_int(count_column);
             }
-            if (!page.features.empty()) return page;
+            if (window && !page.features.empty()) return page;
         }
-        Statement& count = cached("SELECT count(*) FROM " + from + " WHERE " + where);
+        // The whole of hazards is what its R*Tree holds (a row per non-null remaining geometry):
+        // counting the tree reads a few pages where the table would read every geometry.
+        const bool whole = !query.bbox && !query.datetime;
+        Statement& count = cached(whole && collection == FeatureCollection::hazards
+                                      ? "SELECT count(*) FROM " + sql.rtree
+                                      : "SELECT count(*) FROM " + from + " WHERE " + where);
         const ResetOnExit done{count};
         bind_all(count, values);
         count.step();
