@@ -433,6 +433,34 @@ TEST_F(OgcApi, OneItemByIdAnd404s)
     EXPECT_EQ(get("/api/v1/reports").content_type, "none"); // not an OGC path: left to the router
 }
 
+TEST_F(OgcApi, ReadOnlyAndTrailingSlashes)
+{
+    Request post;
+    post.method = "POST";
+    post.path = "/collections/hazards/items";
+    RequestContext ctx{*m_store, std::nullopt, base_url, m_settings, m_mutex};
+    try {
+        handle_ogc(post, ctx);
+        FAIL() << "a POST to the items was answered";
+    } catch (const ApiError& e) {
+        EXPECT_EQ(e.status(), 405);
+    }
+    EXPECT_EQ(get_json("/collections/")["collections"].size(), 4u);
+    EXPECT_EQ(get_json("/collections/regions/items/")["type"], "FeatureCollection");
+}
+
+TEST_F(OgcApi, AFullyReleasedAreaIsAnItemWithoutGeometryButNotListed)
+{
+    schema::Database db(s_db, schema::Database::Mode::open_existing);
+    auto st = db.prepare("SELECT hazard_id FROM hazards WHERE remaining IS NULL ORDER BY hazard_id LIMIT 1");
+    if (!st.step()) GTEST_SKIP() << "every area of the samples keeps some land";
+    const std::string id = st.column_text(0);
+    const json f = get_json("/collections/hazards/items/" + id);
+    EXPECT_TRUE(f["geometry"].is_null());
+    EXPECT_EQ(f["properties"]["remaining_m2"], 0.0);
+    for (const auto& listed : all_pages("/collections/hazards/items", {{"limit", "100"}})) EXPECT_NE(listed["id"], id);
+}
+
 TEST_F(OgcApi, OpenApiPathsDescribeEveryEndpoint)
 {
     const json paths = ogc_openapi_paths();
