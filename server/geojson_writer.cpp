@@ -13,10 +13,45 @@ namespace cims::server {
 
 namespace {
 
+/// Coordinates as stored (at most 9 decimals, about 0.1 mm) written without a shortest-digits
+/// search: when k = round(v·10⁹) gives back v (k/10⁹ is then the double nearest k·10⁻⁹, the number
+/// the text means), the digits of k with trailing zeros dropped are the shortest text that reads
+/// back to v, since below 10⁶ two such texts 10⁻⁹ apart never round to one double. They are the
+/// digits fmt finds, in the fixed notation fmt uses from 10⁻³ on. \returns false when v is not
+/// such a number.
+bool append_nine_decimals(std::string& out, double v)
+{
+    const double a = std::fabs(v);
+    if (!(a >= 1e-3 && a < 1e6)) return false;
+    const double k = std::nearbyint(a * 1e9);
+    if (k / 1e9 != a) return false;
+    auto n = static_cast<std::uint64_t>(k);
+    char buf[32];
+    char* p = buf + sizeof buf;
+    int decimals = 9;
+    while (decimals > 0 && n % 10 == 0) { // drop trailing zeros of the fraction
+        n /= 10;
+        --decimals;
+    }
+    for (int i = 0; i < decimals; ++i) {
+        *--p = char('0' + n % 10);
+        n /= 10;
+    }
+    if (decimals > 0) *--p = '.';
+    do {
+        *--p = char('0' + n % 10);
+        n /= 10;
+    } while (n);
+    if (v < 0) *--p = '-';
+    out.append(p, std::size_t(buf + sizeof buf - p));
+    return true;
+}
+
 /// The shortest text that reads back to `v`, formatted on the stack and appended at once (through
 /// a back_inserter, fmt would grow the string one character at a time).
 void append_number(std::string& out, double v)
 {
+    if (append_nine_decimals(out, v)) return;
     char buf[32];
     const char* end = fmt::format_to(buf, FMT_COMPILE("{}"), v);
     out.append(buf, std::size_t(end - buf));

@@ -5,10 +5,13 @@
 
 #include "gis/geometry.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <bit>
+#include <cmath>
+#include <random>
 #include <cstring>
 #include <limits>
 
@@ -116,6 +119,26 @@ TEST(GeoJsonWriter, ShortestRoundTripNumbers)
     const auto j = nlohmann::json::parse(text);
     EXPECT_EQ(j["coordinates"][0].get<double>(), x);
     EXPECT_EQ(j["coordinates"][1].get<double>(), y);
+}
+
+TEST(GeoJsonWriter, NumbersAreTheTextFmtWrites)
+{
+    // The writer's fast path for stored coordinates must give fmt's shortest text, digit for digit.
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> lon(-180, 180), small(-0.01, 0.01), big(-2e6, 2e6);
+    std::uniform_int_distribution<int> decimals(0, 12);
+    for (int i = 0; i < 200000; ++i) {
+        double v = i % 3 == 0 ? lon(rng) : i % 3 == 1 ? small(rng) : big(rng);
+        if (i % 2 == 0) { // as stored: rounded to a few decimals
+            const double scale = std::pow(10.0, decimals(rng));
+            v = std::round(v * scale) / scale;
+        }
+        std::string out;
+        GeoJsonWriter(out).number(v);
+        ASSERT_EQ(out, fmt::format("{}", v)) << "value " << fmt::format("{:.17g}", v);
+    }
+    for (double v : {0.0, -0.0, 1.0, -1.0, 0.001, 999999.999999999, 1e6, 1e-4, 123.4560001})
+        EXPECT_EQ([&] { std::string o; GeoJsonWriter(o).number(v); return o; }(), fmt::format("{}", v));
 }
 
 TEST(GeoJsonWriter, EmptyPointAndNullGeometry)
