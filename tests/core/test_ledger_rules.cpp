@@ -45,6 +45,9 @@ TEST_F(LedgerRules, EachCreditKeepsTheGeometryOfThePartItReleased)
     // remained of H1 (the eastern 40 %), and together the parts cover H1 once.
     apply({}, activities(activity("A1", "H1", "CLEARANCE", "2021-03-01", rect(10.0, 1.0, 10.006, 1.01)),
                          activity("A2", "H1", "CLEARANCE", "2021-04-01", rect(10.004, 1.0, 10.02, 1.01))));
+    // A3 reduces the south-east quarter of H2 and sticks out east, leaving the rest of H2.
+    apply(hazards(hazard("H2", "CHA", "2020-01-01", square(11.0, 1.0, 0.01))), {});
+    apply({}, activities(activity("A3", "H2", "TS", "2021-05-01", rect(11.005, 1.0, 11.02, 1.005))));
     auto parts = [&] {
         schema::Database db(m_db.path(), schema::Database::Mode::open_existing);
         auto st = db.prepare("SELECT activity_id, AsText(geom), credited_m2 FROM release_credits ORDER BY activity_id");
@@ -58,11 +61,13 @@ TEST_F(LedgerRules, EachCreditKeepsTheGeometryOfThePartItReleased)
         return out;
     };
     const auto stored = parts();
-    ASSERT_EQ(stored.size(), 2u);
+    ASSERT_EQ(stored.size(), 3u);
     EXPECT_TRUE(near_area(area_of(stored[0].second), area_of(rect(10.0, 1.0, 10.006, 1.01))));
     EXPECT_TRUE(near_area(area_of(stored[1].second), area_of(rect(10.006, 1.0, 10.01, 1.01))));
+    EXPECT_TRUE(near_area(area_of(stored[2].second), area_of(rect(11.005, 1.0, 11.01, 1.005))));
     const auto a2 = gis::Geometry::from_wkt(stored[1].second).envelope();
     EXPECT_NEAR(a2.max_x, 10.01, 1e-9); // not the activity's 10.02: the part outside H1 is not released
+    EXPECT_NEAR(gis::Geometry::from_wkt(stored[2].second).envelope().max_x, 11.01, 1e-9);
     rebuild();
     EXPECT_EQ(parts(), stored); // derived like every credit: a rebuild writes the same parts
 }
