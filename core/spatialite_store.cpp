@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SpatialiteStore: LedgerStore on the embedded SpatiaLite database (schema/migrations).
 #include "core/ledger_store.hpp"
+#include "core/audit_trail.hpp"
 #include "core/spatialite_accounts.hpp"
 #include "core/spatialite_features.hpp"
 
@@ -22,16 +23,6 @@ using schema::Statement;
 
 /// A remaining area at or below this is nothing: the rounding of a difference that removed it all.
 constexpr double nothing_remains_m2 = 1e-6;
-
-std::string now_utc()
-{
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 EventKind parse_event_kind(const std::string& k)
 {
@@ -155,7 +146,7 @@ public:
             .bind(2, info.layer)
             .bind(3, info.sha256)
             .bind(4, info.kind)
-            .bind(5, now_utc())
+            .bind(5, utc_timestamp())
             .bind(6, info.imported_by)
             .bind(7, info.organisation)
             .bind(8, info.accepted)
@@ -199,9 +190,9 @@ public:
             .bind(5, s.mapping)
             .bind(6, int(s.partial))
             .bind(7, s.organisation)
-            .bind(8, now_utc())
+            .bind(8, utc_timestamp())
             .bind(9, s.submitted_by)
-            .bind(10, s.status == "submitted" ? std::nullopt : std::optional<std::string>(now_utc()))
+            .bind(10, s.status == "submitted" ? std::nullopt : std::optional<std::string>(utc_timestamp()))
             .bind(11, s.decided_by)
             .bind(12, s.why)
             .bind(13, s.report_json)
@@ -253,7 +244,7 @@ public:
         m_db.prepare("UPDATE submissions SET status = ?, decided_at = ?, decided_by = ?, why = ?, report = ? "
                      "WHERE submission_id = ?")
             .bind(1, status)
-            .bind(2, now_utc())
+            .bind(2, utc_timestamp())
             .bind(3, by)
             .bind(4, why.empty() ? std::optional<std::string>() : std::optional<std::string>(why))
             .bind(5, report_json)
@@ -427,7 +418,7 @@ public:
             .bind(3, e.parent_id.empty() ? std::optional<std::string>() : std::optional<std::string>(e.parent_id))
             .bind(4, e.status ? std::optional<std::string>(std::string(to_string(*e.status))) : std::nullopt)
             .bind(5, e.date.iso)
-            .bind(6, now_utc())
+            .bind(6, utc_timestamp())
             .bind(7, import_id);
         if (e.geometry.is_null())
             st.bind_null(8);
@@ -445,7 +436,7 @@ public:
             .bind(1, hazard_id.empty() ? std::optional<std::string>() : std::optional<std::string>(hazard_id))
             .bind(2, activity_id)
             .bind(3, date.iso)
-            .bind(4, now_utc())
+            .bind(4, utc_timestamp())
             .bind(5, import_id)
             .run();
         return m_db.last_insert_rowid();

@@ -51,12 +51,7 @@ std::string trim(const std::string& s)
 
 std::string today_iso()
 {
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
+    return core::utc_timestamp().substr(0, 10); // YYYY-MM-DD
 }
 
 const std::set<std::string> hazard_fields = {"hazard_id", "status", "contam", "recorded", "parent_id", "name",

@@ -215,6 +215,21 @@ Response post_submission(const Request& request, RequestContext& ctx)
     return r;
 }
 
+/// The report year: `year` when given, else the latest year in the ledger.
+int report_year(const Request& request, RequestContext& ctx)
+{
+    int year = 0;
+    if (const auto y = request.param("year")) {
+        year = int(integer_param("year", *y));
+    } else {
+        const auto latest = ctx.store.latest_year();
+        if (!latest) throw ApiError(404, "not_found", "the ledger is empty: there is no year to report", "year");
+        year = *latest;
+    }
+    if (year < 1960 || year > 2999) throw bad_request("year", "year " + std::to_string(year) + " is out of range");
+    return year;
+}
+
 Response report_action24(const Request& request, RequestContext& ctx)
 {
     only_params(request, {"year", "contamination", "format"});
@@ -227,15 +242,7 @@ Response report_action24(const Request& request, RequestContext& ctx)
     if (bit == 0)
         throw bad_request("contamination", "contamination must be one of CMR, AP, AV, ERW, IED, UNKNOWN, not '" +
                                                contamination + "'");
-    int year = 0;
-    if (const auto y = request.param("year")) {
-        year = int(integer_param("year", *y));
-    } else {
-        const auto latest = ctx.store.latest_year();
-        if (!latest) throw ApiError(404, "not_found", "the ledger is empty: there is no year to report", "year");
-        year = *latest;
-    }
-    if (year < 1960 || year > 2999) throw bad_request("year", "year " + std::to_string(year) + " is out of range");
+    const int year = report_year(request, ctx);
     const std::string format = request.param("format").value_or("json");
     const auto figures = core::compute_annual_figures(ctx.store, year, bit);
     Response r;
@@ -251,21 +258,6 @@ Response report_action24(const Request& request, RequestContext& ctx)
         throw bad_request("format", "format must be json, csv or table for action24, not '" + format + "'");
     }
     return r;
-}
-
-/// The report year: `year` when given, else the latest year in the ledger.
-int report_year(const Request& request, RequestContext& ctx)
-{
-    int year = 0;
-    if (const auto y = request.param("year")) {
-        year = int(integer_param("year", *y));
-    } else {
-        const auto latest = ctx.store.latest_year();
-        if (!latest) throw ApiError(404, "not_found", "the ledger is empty: there is no year to report", "year");
-        year = *latest;
-    }
-    if (year < 1960 || year > 2999) throw bad_request("year", "year " + std::to_string(year) + " is out of range");
-    return year;
 }
 
 std::string read_file(const fs::path& path)
