@@ -26,7 +26,7 @@ protected:
     Loopback() : m_keys(add_fixture_users(m_db.path())) {}
     ~Loopback() override { stop(); }
 
-    void start(std::size_t body_limit = 256u << 20)
+    void start(std::size_t body_limit = 256u << 20, int read_timeout_seconds = 120)
     {
         server::ServerSettings settings;
         settings.database = m_db.path();
@@ -36,6 +36,7 @@ protected:
         listen.port = 0;
         listen.worker_threads = 4;
         listen.handle_signals = false;
+        listen.read_timeout_seconds = read_timeout_seconds;
         m_server = std::make_unique<server::HttpServer>(*m_router, listen);
         std::promise<unsigned short> port;
         m_thread = std::thread([this, &port] { m_server->run([&](std::uint16_t p) { port.set_value(p); }); });
@@ -88,6 +89,23 @@ TEST_F(Loopback, ABodyOverTheLimitIs413)
     EXPECT_EQ(r.status, 413) << r.body;
     EXPECT_EQ(nlohmann::json::parse(r.body)["code"], "payload_too_large");
     EXPECT_EQ(count("SELECT count(*) FROM submissions"), 0);
+}
+
+TEST_F(Loopback, AClientThatStopsSendingIsDisconnectedAfterTheReadTimeout)
+{
+    start(256u << 20, 1);
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::socket socket(ioc);
+    socket.connect({boost::asio::ip::make_address("127.0.0.1"), m_port});
+    boost::asio::write(socket, boost::asio::buffer(std::string("GET /conformance HTTP/1.1\r\nHost: x\r\n")));
+    const auto before = std::chrono::steady_clock::now();
+    char byte = 0;
+    boost::system::error_code ec;
+    socket.read_some(boost::asio::buffer(&byte, 1), ec); // blocks until the server gives up
+    const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+    EXPECT_TRUE(ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset) << ec.message();
+    EXPECT_GT(waited, 0.5);
+    EXPECT_LT(waited, 5.0);
 }
 
 TEST_F(Loopback, TwentyConcurrentUploadsAndApprovalsLoseNothing)
