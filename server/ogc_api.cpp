@@ -7,14 +7,11 @@
 #include "server/api_error.hpp"
 #include "server/geojson_writer.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <ctime>
-#include <set>
 #include <string_view>
 
 namespace cims::server {
