@@ -79,7 +79,6 @@ echo "bench_http: wrk -t2 -c32 -d${duration}s (the server runs on the same 2 cor
 wrk -t2 -c32 -d"${duration}s" --latency -s "$work/latency.lua" -H "Authorization: Bearer $key" "$url" | tee "$work/wrk.txt"
 echo "bench_http: wrk -t2 -c4 -d${duration}s"
 wrk -t2 -c4 -d"${duration}s" --latency -s "$work/latency.lua" -H "Authorization: Bearer $key" "$url" | tee "$work/wrk4.txt"
-kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 
 rps=$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")
 p50=$(sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p' "$work/wrk.txt")
@@ -89,13 +88,7 @@ p50_4=$(sed -n 's/.*p50 \([0-9.]*\) ms.*/\1/p' "$work/wrk4.txt")
 p99_4=$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' "$work/wrk4.txt")
 
 # Peer, same run: OGR (a fresh ogr2ogr per page, as a script would) reading the page through
-# OAPIF, and writing the same 100 features as GeoJSON straight from the database.
-"$cims" serve "$db" --listen "127.0.0.1:$port" >"$work/serve2.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 100); do
-  curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break
-  sleep 0.1
-done
+# OAPIF (from the same server), and writing the same 100 features as GeoJSON from the database.
 runs=20
 t0=$(date +%s.%N)
 for i in $(seq $runs); do
