@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 #include <variant>
@@ -126,6 +127,7 @@ class SpatialiteFeatures final : public FeatureCatalog {
 public:
     SpatialiteFeatures(schema::Database& db, LedgerStore& store) : m_db(db), m_store(store)
     {
+        m_db.exec("CREATE TEMP TABLE IF NOT EXISTS feature_candidates (hazard_id TEXT PRIMARY KEY)");
         m_sql[FeatureCollection::hazards] = {"h.hazard_id", "h.remaining", "hazards h", "idx_hazards_remaining",
                                              "h.rowid", "h.remaining IS NOT NULL", hazard_properties};
         m_sql[FeatureCollection::activities] = {"a.activity_id", "a.geom", "activities a", "idx_activities_geom",
@@ -271,19 +273,67 @@ private:
         FeaturePage page;
         std::vector<HazardState> selected;
         if (query.bbox) {
-            // Every geometry an area had is in its events, and its remaining geometry lies within
-            // them: the events' R*Tree gives the candidates, their replay the exact boxes.
-            const std::set<std::string> candidates = m_store.hazards_near(*query.bbox);
-            for (HazardState& s : remaining_as_of(m_store, candidates, date)) {
-                if (s.remaining_wkb.empty()) continue;
-                if (!gis::Geometry::from_wkb(s.remaining_wkb).envelope().intersects(*query.bbox)) continue;
-                selected.push_back(std::move(s));
+            // An area's remaining geometry lies within the geometries of its events up to the
+            // date. So an area whose events' box lies inside the box meets it whenever land
+            // remained (the stored effects say whether); only those whose events' box straddles
+            // the box's edge are replayed to decide. The events' R*Tree gives the candidates.
+            const gis::Envelope& box = *query.bbox;
+            m_db.exec("DELETE FROM feature_candidates");
+            {
+                Statement& insert = cached("INSERT INTO feature_candidates (hazard_id) VALUES (?)");
+                for (const std::string& id : m_store.hazards_near(box)) {
+                    insert.bind(1, id);
+                    insert.run();
+                    insert.reset();
+                }
             }
-            page.number_matched = std::int64_t(selected.size());
-            const auto first = std::min<std::size_t>(selected.size(), std::size_t(std::max<std::int64_t>(query.offset, 0)));
-            const auto last = std::min<std::size_t>(selected.size(), first + std::size_t(std::max<std::int64_t>(query.limit, 0)));
-            selected = std::vector<HazardState>(std::make_move_iterator(selected.begin() + first),
-                                                std::make_move_iterator(selected.begin() + last));
+            std::set<std::string> remained;
+            {
+                Statement& st = cached("SELECT c.hazard_id FROM feature_candidates c JOIN ledger_effects e "
+                                       "ON e.hazard_id = c.hazard_id WHERE e.valid_date <= ? GROUP BY c.hazard_id "
+                                       "HAVING sum(e.remaining_m2) > ?");
+                const ResetOnExit done{st};
+                st.bind(1, date.iso).bind(2, nothing_remains_m2);
+                while (st.step()) remained.insert(st.column_text(0));
+            }
+            std::set<std::string> matched, straddling;
+            {
+                Statement& st = cached("SELECT c.hazard_id, min(MbrMinX(l.geom)), min(MbrMinY(l.geom)), "
+                                       "max(MbrMaxX(l.geom)), max(MbrMaxY(l.geom)) FROM feature_candidates c "
+                                       "JOIN ledger_events l ON l.hazard_id = c.hazard_id "
+                                       "WHERE l.geom IS NOT NULL AND l.valid_date <= ? GROUP BY c.hazard_id");
+                const ResetOnExit done{st};
+                st.bind(1, date.iso);
+                while (st.step()) {
+                    std::string id = st.column_text(0);
+                    if (!remained.count(id)) continue;
+                    const gis::Envelope e{st.column_double(1), st.column_double(2), st.column_double(3), st.column_double(4)};
+                    if (e.min_x >= box.min_x && e.max_x <= box.max_x && e.min_y >= box.min_y && e.max_y <= box.max_y)
+                        matched.insert(std::move(id));
+                    else if (e.intersects(box))
+                        straddling.insert(std::move(id));
+                }
+            }
+            std::map<std::string, HazardState> replayed;
+            for (HazardState& s : remaining_as_of(m_store, straddling, date)) {
+                if (s.remaining_wkb.empty()) continue;
+                if (!gis::Geometry::from_wkb(s.remaining_wkb).envelope().intersects(box)) continue;
+                matched.insert(s.hazard_id);
+                replayed.emplace(s.hazard_id, std::move(s));
+            }
+            page.number_matched = std::int64_t(matched.size());
+            std::set<std::string> page_ids, to_replay;
+            std::int64_t n = 0;
+            for (const std::string& id : matched) {
+                if (n >= query.offset && n < query.offset + query.limit) {
+                    page_ids.insert(id);
+                    if (!replayed.count(id)) to_replay.insert(id);
+                }
+                ++n;
+            }
+            for (HazardState& s : remaining_as_of(m_store, to_replay, date)) replayed.insert_or_assign(s.hazard_id, std::move(s));
+            for (const std::string& id : page_ids)
+                if (auto it = replayed.find(id); it != replayed.end()) selected.push_back(std::move(it->second));
         } else {
             // Which areas had land remaining then is a sum of the stored effects (the measured
             // change of each area's remaining area); only the page is replayed.

@@ -4,6 +4,7 @@
 #include "server/ogc_api.hpp"
 
 #include "core/annual_figures.hpp"
+#include "core/remaining_as_of.hpp"
 #include "gis/geometry.hpp"
 #include "schema/database.hpp"
 #include "server/api_error.hpp"
@@ -372,6 +373,43 @@ TEST_F(OgcApi, RemainingAsOfYearEndEqualsTheAnnualFigures)
     EXPECT_NEAR(sum_remaining(future), sum_remaining(now), 1e-3);
     // Before anything was recorded: nothing.
     EXPECT_EQ(get_json("/collections/hazards/items", {{"datetime", "1990-01-01"}})["numberMatched"], 0);
+}
+
+TEST_F(OgcApi, BoxAsOfADateSelectsWhatTheReplayedGeometryMeets)
+{
+    // The yardstick: every area replayed at the date, its remaining geometry's box tested.
+    std::set<std::string> all;
+    {
+        schema::Database db(s_db, schema::Database::Mode::open_existing);
+        auto st = db.prepare("SELECT hazard_id FROM hazards");
+        while (st.step()) all.insert(st.column_text(0));
+    }
+    const double minx = db_double("SELECT min(MbrMinX(geom)) FROM ledger_events");
+    const double maxx = db_double("SELECT max(MbrMaxX(geom)) FROM ledger_events");
+    const double miny = db_double("SELECT min(MbrMinY(geom)) FROM ledger_events");
+    const double maxy = db_double("SELECT max(MbrMaxY(geom)) FROM ledger_events");
+    for (const char* day : {"2021-06-30", "2022-12-31", "2024-12-31"}) {
+        for (const gis::Envelope box : {gis::Envelope{minx, miny, (minx + maxx) / 2, (miny + maxy) / 2},
+                                        gis::Envelope{(minx + maxx) / 3, (miny + maxy) / 3, maxx, maxy}}) {
+            std::set<std::string> expected;
+            double expected_m2 = 0;
+            for (const core::HazardState& s : core::remaining_as_of(*m_store, all, core::Date{day})) {
+                if (s.remaining_wkb.empty() || !gis::Geometry::from_wkb(s.remaining_wkb).envelope().intersects(box)) continue;
+                expected.insert(s.hazard_id);
+                expected_m2 += s.remaining_m2;
+            }
+            const std::string bbox = fmt::format("{},{},{},{}", box.min_x, box.min_y, box.max_x, box.max_y);
+            std::int64_t matched = 0;
+            const auto features = all_pages("/collections/hazards/items", {{"bbox", bbox}, {"datetime", day}, {"limit", "6"}}, &matched);
+            std::set<std::string> got;
+            for (const auto& f : features) got.insert(f["id"]);
+            EXPECT_EQ(got, expected) << day << " " << bbox;
+            EXPECT_EQ(matched, std::int64_t(expected.size()));
+            EXPECT_NEAR(sum_remaining(features), expected_m2, 1e-3);
+            EXPECT_GT(expected.size(), 0u);
+            EXPECT_LT(expected.size(), all.size());
+        }
+    }
 }
 
 TEST_F(OgcApi, ActivitiesAndReleasesByDate)
