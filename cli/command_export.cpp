@@ -24,7 +24,7 @@ void add_export(CLI::App& app, Action& action)
     cmd->add_option("--format", a->format, "gpkg: one GeoPackage file; geojson or shp: a folder with one file per layer")
         ->required()
         ->check(CLI::IsMember({"gpkg", "geojson", "shp"}));
-    cmd->add_option("--out", a->out, "The GeoPackage file, or the folder for geojson and shp (never overwritten)")
+    cmd->add_option("--out", a->out, "The GeoPackage file; for geojson and shp a folder, or a .zip archive (never overwritten)")
         ->required();
     cmd->callback([&action, a] {
         action = [a] {

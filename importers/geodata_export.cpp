@@ -2,7 +2,11 @@
 #include "importers/geodata_export.hpp"
 
 #include "core/remaining_area.hpp"
+#include "gis/zip_archive.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -108,6 +112,31 @@ FieldValue text_or_null(const std::string& s)
 ExportSummary export_geodata(core::LedgerStore& store, const core::Date& at, gis::VectorFormat format,
                              const std::string& out)
 {
+    std::string extension = fs::path(out).extension().string();
+    std::transform(extension.begin(), extension.end(), extension.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (format != VectorFormat::geopackage && extension == ".zip") {
+        // The folder is written in a private temporary place, then zipped (every file of it: a
+        // shapefile's .shx, .dbf, .prj and .cpg too) and removed.
+        refuse_existing(out);
+        std::string pattern = (fs::temp_directory_path() / "cims-export-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a temporary folder for '" + out + "'");
+        const fs::path staging = pattern;
+        try {
+            ExportSummary summary = export_geodata(store, at, format, staging.string());
+            std::vector<std::string> files;
+            for (const auto& e : fs::directory_iterator(staging))
+                if (e.is_regular_file()) files.push_back(e.path().string());
+            std::sort(files.begin(), files.end());
+            gis::write_zip(files, out);
+            summary.files = {out};
+            fs::remove_all(staging);
+            return summary;
+        } catch (...) {
+            std::error_code ignored;
+            fs::remove_all(staging, ignored);
+            throw;
+        }
+    }
     ExportSummary summary;
     // Read the regions before anything is created: a failure leaves no half-written output.
     const std::vector<core::Region> regions = store.load_regions();

@@ -36,7 +36,8 @@ struct ExportSummary {
 /// Field names have at most 10 characters in every format, so a shapefile keeps them unchanged.
 /// `out` is a file for GeoPackage; for GeoJSON and shapefiles a folder (created if missing) that
 /// receives one file per layer (<layer>.geojson, or <layer>.shp with .shx, .dbf, .prj and a .cpg
-/// saying UTF-8). Files already there are never overwritten.
+/// saying UTF-8); an `out` ending in .zip receives those files in a zip archive instead (what an
+/// operator mails, or QGIS opens through /vsizip/). Files already there are never overwritten.
 /// Runs in one read transaction of `store` (a consistent snapshot).
 /// \throws std::runtime_error naming the file and the reason (an existing output, a database whose
 /// released parts have no geometry yet: run 'cims rebuild').

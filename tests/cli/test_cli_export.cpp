@@ -228,6 +228,23 @@ TEST_F(CliExport, ShapefilesRoundTripWithShortFieldNamesPrjAndUtf8Cpg)
     EXPECT_TRUE(found);
 }
 
+TEST_F(CliExport, ShapefilesInAZipArchiveRoundTrip)
+{
+    const std::string out = m_dir.file("velland.zip");
+    const auto files = export_at("2024-12-31", "shp", out);
+    ASSERT_EQ(files, std::vector<std::string>{out});
+    // GDAL opens the archive's shapefiles as the layers of one dataset, each with its sidecars.
+    const auto layers = read_back(files);
+    expect_figures(layers, 2024, "shp in zip");
+    for (const auto& [name, layer] : layers) EXPECT_EQ(layer.crs, "EPSG:4326") << name;
+    const CommandResult list = run("unzip -Z1 '" + out + "'", m_dir);
+    if (list.code == 0)
+        for (const char* ext : {".shp", ".shx", ".dbf", ".prj", ".cpg"})
+            EXPECT_NE(list.out.find(std::string("released_parts") + ext), std::string::npos) << list.out;
+    EXPECT_EQ(std::distance(fs::directory_iterator(m_dir.path()), fs::directory_iterator()),
+              std::ptrdiff_t(2)); // the archive and stderr.txt: nothing left beside it
+}
+
 TEST_F(CliExport, GeoJsonIsRfc7946AndRoundTrips)
 {
     const std::string out = m_dir.file("geojson");
@@ -262,6 +279,8 @@ TEST_F(CliExport, EveryFormatOpensInOgrinfoWithoutAWarning)
     std::vector<std::string> opened = {m_dir.file("o.gpkg"), m_dir.file("o_shp")};
     export_at("2024-12-31", "gpkg", opened[0]);
     export_at("2024-12-31", "shp", opened[1]);
+    export_at("2024-12-31", "shp", m_dir.file("o_shp.zip"));
+    opened.push_back("/vsizip/" + m_dir.file("o_shp.zip"));
     for (const std::string& f : export_at("2024-12-31", "geojson", m_dir.file("o_geojson"))) opened.push_back(f);
     for (const std::string& path : opened) {
         const CommandResult r = run("ogrinfo -al -so '" + path + "'", m_dir);
