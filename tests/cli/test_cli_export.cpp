@@ -307,6 +307,31 @@ TEST_F(CliExport, ExistingOutputIsNeverOverwrittenAndABadDateIsAUsageError)
     EXPECT_FALSE(fs::exists(m_dir.file("x.gpkg")));
 }
 
+TEST_F(CliExport, ADatabaseWhosePartsPredateMigration0005AsksForARebuild)
+{
+    // A database migrated from 0004 keeps its credits without geometry until it is rebuilt.
+    const std::string db = m_dir.file("old.db");
+    fs::copy_file(s_db, db);
+    {
+        schema::Database d(db, schema::Database::Mode::open_existing);
+        d.exec("UPDATE release_credits SET geom = NULL");
+    }
+    const CommandResult refused = cims("export " + db + " --at 2024-12-31 --format gpkg --out " + m_dir.file("a.gpkg"), m_dir);
+    EXPECT_EQ(refused.code, 1);
+    EXPECT_NE(refused.err.find("cims rebuild"), std::string::npos) << refused.err;
+    EXPECT_EQ(cims("rebuild " + db, m_dir).code, 0);
+    const auto layers = read_back(export_at("2024-12-31", "gpkg", m_dir.file("b.gpkg")));
+    // export_at used the suite's database: compare the rebuilt one's parts with it.
+    const std::string rebuilt = m_dir.file("c.gpkg");
+    EXPECT_EQ(cims("export " + db + " --at 2024-12-31 --format gpkg --out " + rebuilt, m_dir).code, 0);
+    const auto again = read_back({rebuilt});
+    ASSERT_EQ(again.at("released_parts").features.size(), layers.at("released_parts").features.size());
+    double a = 0, b = 0;
+    for (const auto& f : layers.at("released_parts").features) a += f.area_m2;
+    for (const auto& f : again.at("released_parts").features) b += f.area_m2;
+    EXPECT_TRUE(near_area(b, a));
+}
+
 TEST_F(CliExport, BeforeAnyRecordingTheLayersAreEmptyButValid)
 {
     const std::string out = m_dir.file("early.gpkg");
