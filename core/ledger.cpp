@@ -251,7 +251,10 @@ private:
     {
         if (after.is_empty()) return m_remaining.to_wkb();
         if (r.area_m2 - removed_m2 <= inside_tolerance * r.area_m2) return r.geometry.to_wkb(); // polygonal: checked at import
-        const gis::Geometry part = m_remaining.intersection(r.geometry).polygonal();
+        gis::Geometry part = m_remaining.intersection(r.geometry).polygonal();
+        // The difference removed area, so the intersection has some; should rounding lose it,
+        // what the release removed is the part.
+        if (part.is_empty()) part = m_remaining.difference(after).polygonal();
         return part.is_empty() ? std::string() : part.to_wkb();
     }
 

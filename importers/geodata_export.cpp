@@ -102,6 +102,10 @@ private:
     std::unique_ptr<VectorWriter> m_own;    // the current GeoJSON file
 };
 
+/// A credit at or under this released nothing (the ledger credits 0 m² to a release over land
+/// already released).
+constexpr double nothing_credited_m2 = 1e-6;
+
 FieldValue text_or_null(const std::string& s)
 {
     return s.empty() ? FieldValue{} : FieldValue{s};
@@ -154,6 +158,8 @@ ExportSummary export_geodata(core::LedgerStore& store, const core::Date& at, gis
 
         VectorWriter& released = layers.begin(released_layer, released_fields);
         store.released_parts(at, [&](const core::ReleasedPart& p) {
+            // A release over land already released credits nothing and has no part.
+            if (p.part_wkb.empty() && p.credited_m2 <= nothing_credited_m2) return;
             if (p.part_wkb.empty())
                 throw std::runtime_error("the credit of activity '" + p.activity_id + "' on hazardous area '" +
                                          p.hazard_id + "' has no geometry: the database predates migration 0005. "

@@ -29,7 +29,7 @@ struct ExportSummary {
 /// - remaining_areas: every hazardous area with land remaining at the end of `at`, its remaining
 ///   geometry then, with hazard_id, name, status (at that date), contam, recorded, region (home),
 ///   remain_m2 (geodesic, m²), as_of;
-/// - released_parts: every credited release dated on or before `at`, the part it released
+/// - released_parts: every release dated on or before `at` that credited land, the part it released
 ///   (G_A ∩ remaining(H)), with activity, hazard_id, method, kind (cancelled|reduced|cleared),
 ///   date, year, region and contam of the area, credit_m2 (the figure the reports sum);
 /// - regions: code, name.

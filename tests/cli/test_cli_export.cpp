@@ -332,6 +332,32 @@ TEST_F(CliExport, ADatabaseWhosePartsPredateMigration0005AsksForARebuild)
     EXPECT_TRUE(near_area(b, a));
 }
 
+TEST_F(CliExport, AReleaseOverLandAlreadyReleasedHasNoPart)
+{
+    const std::string db = m_dir.file("small.db");
+    ASSERT_EQ(cims("init " + db, m_dir).code, 0);
+    const std::string square = R"({"type": "Polygon", "coordinates": [[[105, 12], [105.01, 12], [105.01, 12.01], [105, 12.01], [105, 12]]]})";
+    const std::string hazards = m_dir.write(
+        "h.geojson", R"({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"hazard_id": "H1", )"
+                     R"("status": "CHA", "contam": "CMR", "recorded": "2020-01-15"}, "geometry": )" + square + "}]}");
+    // A1 clears H1; A2, later, clears it again: credited 0 m², nothing to map.
+    const std::string activities = m_dir.write(
+        "a.geojson", R"({"type": "FeatureCollection", "features": [)"
+                     R"({"type": "Feature", "properties": {"activity_id": "A1", "hazard_id": "H1", "method": "CLEARANCE", )"
+                     R"("end_date": "2021-03-01"}, "geometry": )" + square + "}, " +
+                     R"({"type": "Feature", "properties": {"activity_id": "A2", "hazard_id": "H1", "method": "CLEARANCE", )"
+                     R"("end_date": "2021-05-01"}, "geometry": )" + square + "}]}");
+    ASSERT_EQ(cims("import " + db + " " + hazards, m_dir).code, 0);
+    ASSERT_EQ(cims("import " + db + " " + activities, m_dir).code, 0);
+    const std::string out = m_dir.file("small.gpkg");
+    const CommandResult r = cims("export " + db + " --at 2021-12-31 --format gpkg --out " + out, m_dir);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto layers = read_back({out});
+    ASSERT_EQ(layers.at("released_parts").features.size(), 1u);
+    EXPECT_EQ(text(layers.at("released_parts").features[0], "activity"), "A1");
+    EXPECT_TRUE(layers.at("remaining_areas").features.empty());
+}
+
 TEST_F(CliExport, BeforeAnyRecordingTheLayersAreEmptyButValid)
 {
     const std::string out = m_dir.file("early.gpkg");
