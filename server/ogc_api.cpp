@@ -298,7 +298,9 @@ Response items(const Request& request, RequestContext& ctx, const CollectionInfo
     }
     if (const auto offset = request.param("offset")) {
         const auto n = parse_integer(*offset);
-        if (!n || *n < 0) throw bad_request("offset", "offset='" + *offset + "' is not a whole number of at least 0");
+        // The upper bound keeps offset + limit far from overflowing; no collection is that large.
+        if (!n || *n < 0 || *n > (std::int64_t(1) << 53))
+            throw bad_request("offset", "offset='" + *offset + "' is not a whole number from 0 to 2^53");
         query.offset = *n;
     }
 

@@ -308,6 +308,7 @@ TEST_F(OgcApi, UnknownParameterAndBadValuesAre400)
         {"/collections/hazards/items", {{"limit", "0"}}, "limit"},
         {"/collections/hazards/items", {{"limit", "ten"}}, "limit"},
         {"/collections/hazards/items", {{"offset", "-1"}}, "offset"},
+        {"/collections/hazards/items", {{"offset", "9223372036854775807"}}, "offset"},
         {"/collections/hazards/items", {{"datetime", "31/12/2023"}}, "datetime"},
         {"/collections/hazards/items", {{"datetime", "2024-01-01/2023-01-01"}}, "datetime"},
         {"/collections/hazards/items", {{"datetime", "../.."}}, "datetime"},
