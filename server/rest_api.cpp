@@ -7,7 +7,6 @@
 #include "core/completion_forecast.hpp"
 #include "core/report_formats.hpp"
 #include "core/report_headings.hpp"
-#include "gis/zip_archive.hpp"
 #include "importers/geodata_export.hpp"
 #include "core/domain.hpp"
 #include "importers/submissions.hpp"
@@ -353,32 +352,20 @@ Response get_export(const Request& request, RequestContext& ctx)
     const std::string format = request.param("format").value_or("gpkg");
     if (format != "gpkg" && format != "geojson" && format != "shp")
         throw bad_request("format", "format must be gpkg, geojson or shp, not '" + format + "'");
+    // Written to a temporary file (GDAL writes files), then answered as one download.
     UploadDir dir;
-    const std::string name = "cims-" + at->iso;
+    const bool gpkg = format == "gpkg";
+    const std::string name = "cims-" + at->iso + (gpkg ? ".gpkg" : "-" + format + ".zip");
+    const fs::path file = fs::path(dir.write(name, ""));
+    fs::remove(file);
+    importers::export_geodata(ctx.store, *at,
+                              gpkg ? gis::VectorFormat::geopackage
+                                   : format == "geojson" ? gis::VectorFormat::geojson : gis::VectorFormat::shapefile,
+                              file.string());
     Response r;
-    if (format == "gpkg") {
-        const std::string file = dir.write(name + ".gpkg", "");
-        fs::remove(file);
-        importers::export_geodata(ctx.store, *at, gis::VectorFormat::geopackage, file);
-        r.content_type = "application/geopackage+sqlite3";
-        r.body = read_file(file);
-        r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + ".gpkg\"");
-        return r;
-    }
-    const std::string folder = dir.write("layers", "");
-    fs::remove(folder);
-    const auto summary = importers::export_geodata(
-        ctx.store, *at, format == "geojson" ? gis::VectorFormat::geojson : gis::VectorFormat::shapefile, folder);
-    std::vector<std::string> files;
-    for (const auto& entry : fs::directory_iterator(folder)) files.push_back(entry.path().string());
-    std::sort(files.begin(), files.end());
-    const std::string zip = dir.write(name + "-" + format + ".zip", "");
-    fs::remove(zip);
-    gis::write_zip(files, zip);
-    r.content_type = "application/zip";
-    r.body = read_file(zip);
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "-" + format + ".zip\"");
-    (void)summary;
+    r.content_type = gpkg ? "application/geopackage+sqlite3" : "application/zip";
+    r.body = read_file(file);
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
     return r;
 }
 
