@@ -218,6 +218,28 @@ TEST_F(Reports, ReconciliationHoldsInEveryTable)
     EXPECT_GE(checked, 50u);
 }
 
+TEST_F(Reports, ABrokenLedgerFailsTheReconciliationVisibly)
+{
+    // A copy of the database with 1,000 m² of clearance in 2024 that no remaining area lost.
+    const std::string db = s_dir->file("broken.db");
+    ASSERT_EQ(run("sqlite3 " + s_db + " \".backup '" + db + "'\"").code, 0);
+    ASSERT_EQ(run("sqlite3 " + db + " \"UPDATE stratum_totals SET area_m2 = area_m2 + 1000 WHERE rowid = (SELECT min(rowid) "
+                  "FROM stratum_totals WHERE kind = 'cleared' AND year = 2024 AND contam_mask & 1)\"").code, 0);
+    const CommandResult r = cims("report article7 " + db + " --year 2024 --format json");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(stderr_text().find("reconciliation FAILED"), std::string::npos) << stderr_text();
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_FALSE(j["checks_ok"].get<bool>());
+    EXPECT_EQ(table(j, "F-R")["total"]["check"], "FAILED");
+    std::size_t failed = 0;
+    for (const auto& row : table(j, "F-R")["rows"])
+        if (row["check"] == "FAILED") {
+            ++failed;
+            EXPECT_NEAR(row["difference_area"].get<double>(), 1000, 0.05);
+        }
+    EXPECT_EQ(failed, 1u);
+}
+
 /// Properties of each feature of one sheet, read through GDAL's XLSX driver as GeoJSON.
 nlohmann::json read_sheet(const std::string& xlsx, const std::string& sheet)
 {
