@@ -10,7 +10,10 @@
 #include "schema/migrator.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
+#include <cmath>
+#include <cstring>
 #include <ctime>
 #include <unordered_map>
 
@@ -43,6 +46,96 @@ Effect::Kind parse_effect_kind(const std::string& k)
     for (const auto& [name, kind] : kinds)
         if (k == name) return kind;
     throw std::runtime_error("unknown effect kind '" + k + "' in the database");
+}
+
+/// A 2D polygon or multipolygon in little-endian WKB as the SpatiaLite BLOB of
+/// `CastToMultiPolygon(GeomFromWKB(wkb, srid))`, byte for byte (the MBR is that of the exterior
+/// rings, as SpatiaLite computes it), without SpatiaLite parsing the WKB, building its own
+/// geometry and writing it again. Empty when the WKB is anything else (big-endian, Z or M,
+/// empty, a ring of fewer than 4 points, a non-finite coordinate): the caller then lets SpatiaLite
+/// convert it.
+std::string spatialite_multipolygon(std::string_view wkb, std::int32_t srid)
+{
+    const auto* p = reinterpret_cast<const unsigned char*>(wkb.data());
+    const std::size_t size = wkb.size();
+    std::size_t at = 0;
+    auto u32 = [&](std::uint32_t& v) {
+        if (size - at < 4) return false;
+        std::memcpy(&v, p + at, 4);
+        at += 4;
+        return true;
+    };
+    auto header = [&](std::uint32_t want) {
+        std::uint32_t type = 0;
+        if (size - at < 5 || p[at] != 1) return false;
+        ++at;
+        return u32(type) && type == want;
+    };
+    static_assert(std::endian::native == std::endian::little);
+    // A multipolygon's header, then each polygon's (with its own byte order and type); a polygon
+    // is read as a multipolygon of one.
+    std::uint32_t polygons = 1;
+    if (size < 5 || p[0] != 1) return {};
+    {
+        std::uint32_t type = 0;
+        at = 1;
+        if (!u32(type)) return {};
+        if (type == 6) {
+            if (!u32(polygons) || polygons == 0) return {};
+        } else if (type == 3) {
+            at = 0;
+        } else {
+            return {};
+        }
+    }
+    std::string out(47, '\0');
+    out.reserve(size + 48);
+    double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+    bool first = true;
+    for (std::uint32_t i = 0; i < polygons; ++i) {
+        if (!header(3)) return {};
+        std::uint32_t rings = 0;
+        if (!u32(rings) || rings == 0) return {};
+        out.push_back(char(0x69));
+        const std::uint32_t polygon_type = 3;
+        out.append(reinterpret_cast<const char*>(&polygon_type), 4);
+        out.append(reinterpret_cast<const char*>(&rings), 4);
+        for (std::uint32_t r = 0; r < rings; ++r) {
+            std::uint32_t points = 0;
+            if (!u32(points) || points < 4 || (size - at) / 16 < points) return {};
+            out.append(reinterpret_cast<const char*>(&points), 4);
+            for (std::uint32_t k = 0; k < points; ++k) {
+                double xy[2];
+                std::memcpy(xy, p + at + 16 * std::size_t(k), 16);
+                if (!std::isfinite(xy[0]) || !std::isfinite(xy[1])) return {};
+                if (r != 0) continue;
+                if (first) {
+                    min_x = max_x = xy[0];
+                    min_y = max_y = xy[1];
+                    first = false;
+                    continue;
+                }
+                min_x = std::min(min_x, xy[0]);
+                max_x = std::max(max_x, xy[0]);
+                min_y = std::min(min_y, xy[1]);
+                max_y = std::max(max_y, xy[1]);
+            }
+            out.append(reinterpret_cast<const char*>(p + at), 16 * std::size_t(points));
+            at += 16 * std::size_t(points);
+        }
+    }
+    if (at != size) return {};
+    out.push_back(char(0xFE));
+    out[0] = 0x00; // start
+    out[1] = 0x01; // little endian
+    std::memcpy(&out[2], &srid, 4);
+    const double mbr[4] = {min_x, min_y, max_x, max_y};
+    std::memcpy(&out[6], mbr, 32);
+    out[38] = char(0x7C); // end of the MBR
+    const std::uint32_t multipolygon_type = 6;
+    std::memcpy(&out[39], &multipolygon_type, 4);
+    std::memcpy(&out[43], &polygons, 4);
+    return out;
 }
 
 gis::Geometry geometry_column(const Statement& st, int col)
@@ -640,9 +733,12 @@ public:
             effect.run();
         }
         if (!whole_ledger) move_totals("+");
+        // Parts go in as SpatiaLite BLOBs made here (?9), else through SpatiaLite's own conversion (?8).
         auto credit = m_db.prepare("INSERT INTO release_credits (event_id, activity_id, hazard_id, release_kind, "
                                    "valid_date, credited_m2, outside_m2, geom) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?, CastToMultiPolygon(GeomFromWKB(?, 4326)))");
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                                   "CASE WHEN ?9 IS NOT NULL THEN ?9 ELSE CastToMultiPolygon(GeomFromWKB(?8, 4326)) END)");
+        std::string blob;
         for (const Credit& c : result.credits) {
             if (!ids.count(c.hazard_id)) continue;
             credit.bind(1, c.event_id)
@@ -652,10 +748,16 @@ public:
                 .bind(5, c.date.iso)
                 .bind(6, c.credited_m2)
                 .bind(7, c.outside_m2);
-            if (c.part_wkb.empty())
-                credit.bind_null(8);
-            else
-                credit.bind_blob(8, c.part_wkb);
+            blob = c.part_wkb.empty() ? std::string() : spatialite_multipolygon(c.part_wkb, 4326);
+            if (!blob.empty()) {
+                credit.bind_null(8).bind_blob(9, blob);
+            } else {
+                credit.bind_null(9);
+                if (c.part_wkb.empty())
+                    credit.bind_null(8);
+                else
+                    credit.bind_blob(8, c.part_wkb);
+            }
             credit.run();
         }
         // A rebuild rewrites every area's remaining geometry: SpatiaLite's per-row index triggers
@@ -664,8 +766,9 @@ public:
             m_db.exec("SELECT DisableSpatialIndex('hazards', 'remaining')");
             m_db.exec("DROP TABLE IF EXISTS idx_hazards_remaining");
         }
-        auto state = m_db.prepare("UPDATE hazards SET home_region = ?, status = ?, recorded_on = ?, remaining_m2 = ?, "
-                                  "closed_on = ?, remaining = CastToMultiPolygon(GeomFromWKB(?, 4326)) WHERE hazard_id = ?");
+        auto state = m_db.prepare("UPDATE hazards SET home_region = ?1, status = ?2, recorded_on = ?3, remaining_m2 = ?4, "
+                                  "closed_on = ?5, remaining = CASE WHEN ?8 IS NOT NULL THEN ?8 ELSE "
+                                  "CastToMultiPolygon(GeomFromWKB(?6, 4326)) END WHERE hazard_id = ?7");
         for (const HazardState& s : replayed.states) {
             if (!ids.count(s.hazard_id)) continue;
             state.bind(1, s.home_region)
@@ -673,10 +776,16 @@ public:
                 .bind(3, s.recorded_on.iso)
                 .bind(4, s.remaining_m2)
                 .bind(5, s.closed_on ? std::optional<std::string>(s.closed_on->iso) : std::nullopt);
-            if (s.remaining_wkb.empty())
-                state.bind_null(6);
-            else
-                state.bind_blob(6, s.remaining_wkb);
+            blob = s.remaining_wkb.empty() ? std::string() : spatialite_multipolygon(s.remaining_wkb, 4326);
+            if (!blob.empty()) {
+                state.bind_null(6).bind_blob(8, blob);
+            } else {
+                state.bind_null(8);
+                if (s.remaining_wkb.empty())
+                    state.bind_null(6);
+                else
+                    state.bind_blob(6, s.remaining_wkb);
+            }
             state.bind(7, s.hazard_id);
             state.run();
         }
