@@ -696,13 +696,19 @@ public:
     void write_replay(const std::set<std::string>& ids, const ReplayResult& replayed, bool whole_ledger) override
     {
         // Rows sorted by area go into the hazard-keyed indexes in order, which SQLite appends fast.
-        ReplayResult result;
-        result.effects = replayed.effects;
-        result.credits = replayed.credits;
-        std::stable_sort(result.effects.begin(), result.effects.end(),
-                         [](const Effect& a, const Effect& b) { return a.hazard_id < b.hazard_id; });
-        std::stable_sort(result.credits.begin(), result.credits.end(), [](const Credit& a, const Credit& b) {
-            return std::tie(a.hazard_id, a.activity_id) < std::tie(b.hazard_id, b.activity_id);
+        // Pointers are sorted, not copies of the rows (their parts and ids).
+        std::vector<const Effect*> effects;
+        effects.reserve(replayed.effects.size());
+        for (const Effect& e : replayed.effects)
+            if (ids.count(e.hazard_id)) effects.push_back(&e);
+        std::vector<const Credit*> credits;
+        credits.reserve(replayed.credits.size());
+        for (const Credit& c : replayed.credits)
+            if (ids.count(c.hazard_id)) credits.push_back(&c);
+        std::stable_sort(effects.begin(), effects.end(),
+                         [](const Effect* a, const Effect* b) { return a->hazard_id < b->hazard_id; });
+        std::stable_sort(credits.begin(), credits.end(), [](const Credit* a, const Credit* b) {
+            return std::tie(a->hazard_id, a->activity_id) < std::tie(b->hazard_id, b->activity_id);
         });
         if (whole_ledger) {
             m_db.exec("DELETE FROM ledger_effects");
@@ -716,8 +722,8 @@ public:
         auto effect = m_db.prepare("INSERT INTO ledger_effects (event_id, hazard_id, valid_date, year, region_code, "
                                    "status, contam_mask, kind, area_m2, remaining_m2, open_delta, closed) "
                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        for (const Effect& e : result.effects) {
-            if (!ids.count(e.hazard_id)) continue;
+        for (const Effect* row : effects) {
+            const Effect& e = *row;
             effect.bind(1, e.event_id)
                 .bind(2, e.hazard_id)
                 .bind(3, e.date.iso)
@@ -739,8 +745,8 @@ public:
                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                                    "CASE WHEN ?9 IS NOT NULL THEN ?9 ELSE CastToMultiPolygon(GeomFromWKB(?8, 4326)) END)");
         std::string blob;
-        for (const Credit& c : result.credits) {
-            if (!ids.count(c.hazard_id)) continue;
+        for (const Credit* row : credits) {
+            const Credit& c = *row;
             credit.bind(1, c.event_id)
                 .bind(2, c.activity_id)
                 .bind(3, c.hazard_id)
