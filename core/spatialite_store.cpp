@@ -710,7 +710,21 @@ public:
         std::stable_sort(credits.begin(), credits.end(), [](const Credit* a, const Credit* b) {
             return std::tie(a->hazard_id, a->activity_id) < std::tie(b->hazard_id, b->activity_id);
         });
+        // A rebuild rewrites every credit: SpatiaLite's per-row triggers on release_credits.geom (the
+        // type and SRID check, and the time stamps of geometry_columns_time, an UPDATE per row) are
+        // dropped in this transaction and created again from their own SQL once the rows are in; the
+        // parts written are multipolygons in SRID 4326 by construction, and the time stamps are set
+        // once. Without a delete trigger the DELETE empties the table at once.
+        std::vector<std::string> suspended;
         if (whole_ledger) {
+            auto triggers = m_db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
+                                         "tbl_name = 'release_credits' AND (name GLOB 'gg[iu]_*' OR name GLOB 'tm[iud]_*')");
+            std::vector<std::string> names;
+            while (triggers.step()) {
+                names.push_back(triggers.column_text(0));
+                suspended.push_back(triggers.column_text(1));
+            }
+            for (const auto& name : names) m_db.exec("DROP TRIGGER \"" + name + "\"");
             m_db.exec("DELETE FROM ledger_effects");
             m_db.exec("DELETE FROM release_credits");
         } else {
@@ -765,6 +779,12 @@ public:
                     credit.bind_blob(8, c.part_wkb);
             }
             credit.run();
+        }
+        if (whole_ledger) {
+            for (const auto& sql : suspended) m_db.exec(sql);
+            m_db.exec("UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+                      "last_delete = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                      "WHERE Lower(f_table_name) = 'release_credits' AND Lower(f_geometry_column) = 'geom'");
         }
         // A rebuild rewrites every area's remaining geometry: SpatiaLite's per-row index triggers
         // are switched off and the R-tree is built again in one pass afterwards.
