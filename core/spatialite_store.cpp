@@ -717,14 +717,7 @@ public:
         // once. Without a delete trigger the DELETE empties the table at once.
         std::vector<std::string> suspended;
         if (whole_ledger) {
-            auto triggers = m_db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
-                                         "tbl_name = 'release_credits' AND (name GLOB 'gg[iu]_*' OR name GLOB 'tm[iud]_*')");
-            std::vector<std::string> names;
-            while (triggers.step()) {
-                names.push_back(triggers.column_text(0));
-                suspended.push_back(triggers.column_text(1));
-            }
-            for (const auto& name : names) m_db.exec("DROP TRIGGER \"" + name + "\"");
+            suspended = drop_schema_objects("trigger", "release_credits", "name GLOB 'gg[iu]_*' OR name GLOB 'tm[iud]_*'");
             m_db.exec("DELETE FROM ledger_effects");
             m_db.exec("DELETE FROM release_credits");
         } else {
@@ -850,7 +843,17 @@ public:
                      "WHERE h.hazard_id = activities.hazard_id), 0) ELSE coalesce((" +
             mask_union + " " + linked + "), 0) END";
         if (all) {
+            // Every activity is rewritten: SpatiaLite's time-stamp trigger (an UPDATE of
+            // geometry_columns_time per row) and the index of items destroyed are dropped for the
+            // statement and created again after it; the stamp is set once.
+            const auto triggers = drop_schema_objects("trigger", "activities", "name GLOB 'tmu_*'");
+            const auto indexes = drop_schema_objects("index", "activities", "name = 'idx_activities_items'");
             m_db.exec(sql);
+            for (const auto& create : indexes) m_db.exec(create);
+            for (const auto& create : triggers) m_db.exec(create);
+            if (!triggers.empty())
+                m_db.exec("UPDATE geometry_columns_time SET last_update = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+                          "WHERE Lower(f_table_name) = 'activities' AND Lower(f_geometry_column) = 'geom'");
             return;
         }
         // Two statements: each can use its index, where an OR of the two would scan every activity.
@@ -1026,6 +1029,23 @@ private:
         e.date = Date{st.column_text(5)};
         e.geometry = geometry_column(st, 6);
         return e;
+    }
+
+    /// Drops the triggers or indexes (`type`) of `table` whose sqlite_master row meets `where`, for a
+    /// bulk write in the current transaction. \returns their SQL, to run again afterwards (a
+    /// rollback restores them anyway).
+    std::vector<std::string> drop_schema_objects(const std::string& type, const std::string& table, const std::string& where)
+    {
+        auto st = m_db.prepare("SELECT name, sql FROM sqlite_master WHERE type = ?1 AND tbl_name = ?2 AND sql IS NOT NULL "
+                               "AND (" + where + ") ORDER BY name");
+        st.bind(1, type).bind(2, table);
+        std::vector<std::string> names, sql;
+        while (st.step()) {
+            names.push_back(st.column_text(0));
+            sql.push_back(st.column_text(1));
+        }
+        for (const auto& name : names) m_db.exec("DROP " + std::string(type == "index" ? "INDEX" : "TRIGGER") + " \"" + name + "\"");
+        return sql;
     }
 
     /// Adds (sign "+") or subtracts ("-") the effects of the areas in replay_set to the totals.
