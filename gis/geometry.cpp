@@ -300,6 +300,22 @@ Geometry Geometry::force_2d() const
 
 namespace {
 
+/// The polygonal part of an overlay result that the caller owns, as a (multi)polygon, without
+/// copying it when it already is one: a multipolygon is taken as it is and a polygon becomes the
+/// single part of a multipolygon (GEOS takes ownership); anything else goes through polygonal().
+GEOSGeometry* take_polygonal(GEOSContextHandle_t h, GEOSGeometry* g)
+{
+    const int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_MULTIPOLYGON) return g;
+    if (type == GEOS_POLYGON && !GEOSisEmpty_r(h, g)) {
+        GEOSGeometry* parts[1] = {g};
+        GEOSGeometry* multi = GEOSGeom_createCollection_r(h, GEOS_MULTIPOLYGON, parts, 1);
+        if (!multi) GEOSGeom_destroy_r(h, g);
+        return multi;
+    }
+    return nullptr;
+}
+
 /// Runs a binary overlay; on a robustness failure (rare "TopologyException" on near-coincident
 /// edges) retries once with snap-rounding to 1e-10 degrees (about 0.01 mm).
 template <class Overlay, class OverlayPrec>
@@ -313,6 +329,19 @@ GEOSGeometry* overlay(GEOSContextHandle_t h, const GEOSGeometry* a, const GEOSGe
 
 } // namespace
 
+Geometry Geometry::from_overlay(GEOSGeom_t* result)
+{
+    auto& c = ctx();
+    const int type = GEOSGeomTypeId_r(c.handle(), result);
+    if (type == GEOS_MULTIPOLYGON || (type == GEOS_POLYGON && !GEOSisEmpty_r(c.handle(), result))) {
+        c.clear();
+        GEOSGeometry* g = take_polygonal(c.handle(), result);
+        if (!g) c.fail("collecting polygons");
+        return Geometry(g);
+    }
+    return Geometry(result).polygonal();
+}
+
 Geometry Geometry::intersection(const Geometry& other) const
 {
     if (is_empty() || other.is_empty()) return empty_polygon();
@@ -320,7 +349,7 @@ Geometry Geometry::intersection(const Geometry& other) const
     c.clear();
     GEOSGeometry* r = overlay(c.handle(), m_geom, other.m_geom, GEOSIntersection_r, GEOSIntersectionPrec_r);
     if (!r) c.fail("intersection");
-    return Geometry(r).polygonal();
+    return from_overlay(r);
 }
 
 Geometry Geometry::difference(const Geometry& other) const
@@ -331,7 +360,7 @@ Geometry Geometry::difference(const Geometry& other) const
     c.clear();
     GEOSGeometry* r = overlay(c.handle(), m_geom, other.m_geom, GEOSDifference_r, GEOSDifferencePrec_r);
     if (!r) c.fail("difference");
-    return Geometry(r).polygonal();
+    return from_overlay(r);
 }
 
 bool Geometry::intersects(const Geometry& other) const

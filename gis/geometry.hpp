@@ -87,6 +87,8 @@ public:
 
 private:
     explicit Geometry(GEOSGeom_t* geom) noexcept : m_geom(geom) {}
+    /// Takes an overlay's result and keeps its polygonal part, as polygonal() does.
+    static Geometry from_overlay(GEOSGeom_t* result);
     friend class PreparedGeometry;
 
     GEOSGeom_t* m_geom = nullptr;
