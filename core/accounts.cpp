@@ -35,6 +35,15 @@ private:
 };
 
 constexpr std::size_t min_password_length = 10;
+constexpr std::size_t max_password_length = 1024;
+constexpr std::size_t max_name_length = 100;
+
+std::string trimmed(const std::string& s)
+{
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return "";
+    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
 
 } // namespace
 
@@ -47,11 +56,13 @@ UserRecord Accounts::add_user(const Principal& actor, const std::string& name, c
                               Role role, const std::string& password, bool create_organisation)
 {
     AccountStore& accounts = m_store.accounts();
-    if (name.empty() || name.size() > 100)
-        throw InvalidRequest("name", "a user name must have 1 to 100 characters");
-    if (organisation.empty()) throw InvalidRequest("organisation", "give the user's organisation");
-    if (password.size() < min_password_length)
-        throw InvalidRequest("password", fmt::format("the password must have at least {} characters", min_password_length));
+    if (trimmed(name) != name || name.empty() || name.size() > max_name_length)
+        throw InvalidRequest("name", fmt::format("a user name must have 1 to {} characters, without blanks at either end",
+                                                 max_name_length));
+    if (trimmed(organisation).empty()) throw InvalidRequest("organisation", "give the user's organisation");
+    if (password.size() < min_password_length || password.size() > max_password_length)
+        throw InvalidRequest("password", fmt::format("the password must have {} to {} characters", min_password_length,
+                                                     max_password_length));
     const std::string hash = hash_password(password); // slow on purpose: outside the transaction
 
     WriteTransaction tx(m_store);
@@ -77,8 +88,8 @@ UserRecord Accounts::add_user(const Principal& actor, const std::string& name, c
 Organisation Accounts::add_organisation(const Principal& actor, const std::string& name)
 {
     require_role(actor, {Role::admin}, "adding an organisation");
-    if (name.empty() || name.size() > 200)
-        throw InvalidRequest("name", "an organisation name must have 1 to 200 characters");
+    if (trimmed(name) != name || name.empty() || name.size() > 200)
+        throw InvalidRequest("name", "an organisation name must have 1 to 200 characters, without blanks at either end");
     AccountStore& accounts = m_store.accounts();
     WriteTransaction tx(m_store);
     if (accounts.find_organisation(name))
@@ -105,6 +116,9 @@ std::vector<Organisation> Accounts::organisations(const Principal& actor)
 LoginResult Accounts::login(const std::string& name, const std::string& password)
 {
     AccountStore& accounts = m_store.accounts();
+    // Bounded before anything is read or written: a failed login is an audit entry holding the name.
+    if (name.empty() || name.size() > max_name_length || password.size() > max_password_length)
+        throw Unauthenticated("wrong user name or password");
     const auto now = std::chrono::system_clock::now();
     if (accounts.count_audit_entries("login_failed", name, utc_timestamp(now - login_window)) >= max_failed_logins)
         throw Throttled(fmt::format("too many failed logins for '{}': wait {} minutes and try again", name,

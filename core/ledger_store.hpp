@@ -214,7 +214,9 @@ public:
     virtual std::optional<SubmissionRecord> submission(std::int64_t id) = 0;
     virtual std::vector<SubmissionFile> submission_files(std::int64_t id) = 0;
     /// Records a decision (status approved or rejected) with who made it, why, and the report.
-    virtual void decide_submission(std::int64_t id, const std::string& status, const std::string& by,
+    /// \returns false, changing nothing, unless the submission was still waiting (submitted): the
+    /// check is in the same statement, so two deciders (two processes) cannot both succeed.
+    virtual bool decide_submission(std::int64_t id, const std::string& status, const std::string& by,
                                    const std::string& why, const std::string& report_json) = 0;
 
     /// Totals of every year up to `last_year` for areas whose contamination meets `mask`.

@@ -331,11 +331,11 @@ public:
         return out;
     }
 
-    void decide_submission(std::int64_t id, const std::string& status, const std::string& by, const std::string& why,
+    bool decide_submission(std::int64_t id, const std::string& status, const std::string& by, const std::string& why,
                            const std::string& report_json) override
     {
         m_db.prepare("UPDATE submissions SET status = ?, decided_at = ?, decided_by = ?, why = ?, report = ? "
-                     "WHERE submission_id = ?")
+                     "WHERE submission_id = ? AND status = 'submitted'")
             .bind(1, status)
             .bind(2, utc_timestamp())
             .bind(3, by)
@@ -343,6 +343,7 @@ public:
             .bind(5, report_json)
             .bind(6, id)
             .run();
+        return m_db.changes() == 1;
     }
 
     std::optional<KnownHazard> find_hazard(const std::string& hazard_id) override

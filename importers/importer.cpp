@@ -642,8 +642,47 @@ std::string content_hash(const std::string& path)
     return hex;
 }
 
+namespace {
+
+/// Replaces, in every text of the report, the path a file was read from by the name its sender
+/// knows (a submission is read from a staging folder whose path must not reach the client), and
+/// the staging folder itself by nothing.
+void show_sent_names(ImportReport& report, const std::map<std::string, std::string>& file_names)
+{
+    auto scrub = [&](std::string& text) {
+        for (const auto& [path, shown] : file_names) {
+            if (path == shown) continue;
+            for (std::size_t at; (at = text.find(path)) != std::string::npos;) text.replace(at, path.size(), shown);
+            const std::string folder = std::filesystem::path(path).parent_path().string() + "/";
+            if (folder.size() <= 1) continue;
+            for (std::size_t at; (at = text.find(folder)) != std::string::npos;) text.replace(at, folder.size(), "");
+        }
+    };
+    for (Rejection& r : report.rejected) {
+        scrub(r.reason);
+        scrub(r.value);
+        scrub(r.fix);
+    }
+    for (Warning& w : report.warnings) scrub(w.message);
+}
+
+ImportReport import_files_as_read(core::LedgerStore& store, const std::vector<std::string>& files,
+                                  const ImportOptions& options);
+
+} // namespace
+
 ImportReport import_files(core::LedgerStore& store, const std::vector<std::string>& files,
                           const ImportOptions& options)
+{
+    ImportReport report = import_files_as_read(store, files, options);
+    show_sent_names(report, options.file_names);
+    return report;
+}
+
+namespace {
+
+ImportReport import_files_as_read(core::LedgerStore& store, const std::vector<std::string>& files,
+                                  const ImportOptions& options)
 {
     ImportReport report;
     gis::OpenOptions open_options;
@@ -669,11 +708,7 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
                 sha = content_hash(file);
                 opened.emplace(file, open_options);
             } catch (const std::exception& e) {
-                // The reason names the file as its sender knows it, never a staging folder.
-                std::string reason = e.what();
-                for (std::size_t at; shown != file && (at = reason.find(file)) != std::string::npos;)
-                    reason.replace(at, file.size(), shown);
-                report.rejected.push_back(Rejection{shown, "", -1, "file", shown, reason,
+                report.rejected.push_back(Rejection{shown, "", -1, "file", shown, e.what(),
                                                     "send a readable vector file (see the reason)"});
                 continue;
             }
@@ -727,6 +762,8 @@ ImportReport import_files(core::LedgerStore& store, const std::vector<std::strin
     }
     return report;
 }
+
+} // namespace
 
 std::size_t import_regions(core::LedgerStore& store, const std::string& file, const std::string& code_field,
                            const std::string& name_field, int level, const std::string& encoding, const std::string& by)

@@ -102,7 +102,13 @@ ImportOptions options_of(const std::string& kind, const std::string& layer, cons
     options.organisation = organisation;
     options.partial = partial;
     options.imported_by = by;
-    if (mapping_json && !mapping_json->empty()) options.mapping = MappingProfile::parse(*mapping_json, "the submission's mapping");
+    if (mapping_json && !mapping_json->empty()) {
+        try {
+            options.mapping = MappingProfile::parse(*mapping_json, "the submission's mapping");
+        } catch (const std::runtime_error& e) {
+            throw core::InvalidRequest("mapping", e.what()); // the sender's mistake, not the server's
+        }
+    }
     return options;
 }
 
@@ -196,7 +202,9 @@ ImportReport approve(core::LedgerStore& store, const core::Principal& who, std::
     ImportOptions options = options_of(s.kind, s.layer, s.encoding, s.mapping, s.organisation, s.partial, s.submitted_by);
     options.file_names = dir.names();
     options.before_commit = [&](const ImportReport& report) {
-        store.decide_submission(id, "approved", who.name, "", report.to_json().dump());
+        if (!store.decide_submission(id, "approved", who.name, "", report.to_json().dump()))
+            throw SubmissionStateError("submission " + std::to_string(id) + " was decided by someone else meanwhile; "
+                                       "nothing was imported");
         core::append_audit(store.accounts(), who, "submission_approved", std::to_string(id), decision_detail(s, ""));
     };
     return import_files(store, dir.main_files(), options);
@@ -209,7 +217,8 @@ void reject(core::LedgerStore& store, const core::Principal& who, std::int64_t i
     if (why.empty()) throw SubmissionStateError("a rejection needs a reason (--why) that the operator can act on");
     store.begin();
     try {
-        store.decide_submission(id, "rejected", who.name, why, s.report_json);
+        if (!store.decide_submission(id, "rejected", who.name, why, s.report_json))
+            throw SubmissionStateError("submission " + std::to_string(id) + " was decided by someone else meanwhile");
         core::append_audit(store.accounts(), who, "submission_rejected", std::to_string(id), decision_detail(s, why));
         store.commit();
     } catch (...) {

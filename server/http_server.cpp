@@ -54,7 +54,8 @@ struct Shared {
 };
 
 /// One connection: reads a request with a fresh parser, answers it on the worker pool, writes
-/// the answer, and reads the next while the client keeps the connection alive.
+/// the answer, and reads the next while the client keeps the connection alive. A request counts
+/// as in flight from its header on, so a graceful stop also waits for a body still arriving.
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket&& socket, Shared& shared) : m_stream(std::move(socket)), m_shared(shared)
@@ -67,34 +68,75 @@ public:
     void start() { asio::dispatch(m_stream.get_executor(), [self = shared_from_this()] { self->read(); }); }
 
 private:
+    static bool is_disconnect(beast::error_code ec)
+    {
+        return ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset ||
+               ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor || ec == asio::error::eof;
+    }
+
     void read()
     {
+        if (m_shared.stopping) return close();
         m_parser.emplace();
         m_parser->body_limit(m_shared.router.settings().body_limit);
+        // The deadline covers the whole request, header and body (a client that stops sending is
+        // dropped); it is lifted while the request is handled and set again for the answer.
         m_stream.expires_after(std::chrono::seconds(m_shared.options.read_timeout_seconds));
+        http::async_read_header(m_stream, m_buffer, *m_parser,
+                                [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    }
+
+    void on_header(beast::error_code ec)
+    {
+        if (ec == http::error::body_limit) { // a Content-Length over the limit is refused before the body
+            ++m_shared.in_flight;
+            return on_read(ec);
+        }
+        if (ec) {
+            if (!is_disconnect(ec))
+                request_log().warn(R"({{"event":"read_error","remote":"{}","error":"{}"}})", m_remote, ec.message());
+            return close();
+        }
+        ++m_shared.in_flight;
+        m_started = std::chrono::steady_clock::now();
+        if (beast::iequals(m_parser->get()[http::field::expect], "100-continue")) {
+            auto go_on = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+            http::async_write(m_stream, *go_on, [self = shared_from_this(), go_on](beast::error_code e, std::size_t) {
+                if (e) {
+                    --self->m_shared.in_flight;
+                    return self->close();
+                }
+                self->read_body();
+            });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body()
+    {
         http::async_read(m_stream, m_buffer, *m_parser,
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
 
     void on_read(beast::error_code ec)
     {
-        if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset ||
-            ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor)
-            return close();
         if (ec == http::error::body_limit) {
-            ++m_shared.in_flight;
             return write(simple(413, "payload_too_large",
                                 "the request body is larger than the server's limit of " +
                                     std::to_string(m_shared.router.settings().body_limit >> 20) + " MiB"),
-                         false, m_started, "(body over the limit)", "");
+                         false, false, std::string(m_parser->get().method_string()) + " " +
+                                           std::string(m_parser->get().target()) + " (body over the limit)",
+                         "");
         }
         if (ec) {
-            request_log().warn(R"({{"event":"read_error","remote":"{}","error":"{}"}})", m_remote, ec.message());
+            --m_shared.in_flight;
+            if (!is_disconnect(ec))
+                request_log().warn(R"({{"event":"read_error","remote":"{}","error":"{}"}})", m_remote, ec.message());
             return close();
         }
-        m_started = std::chrono::steady_clock::now();
+        m_stream.expires_never();
         auto request = std::make_shared<http::request<http::string_body>>(m_parser->release());
-        ++m_shared.in_flight;
         asio::post(m_shared.workers, [self = shared_from_this(), request] {
             bool target_ok = true;
             Request req = to_request(*request, self->m_remote, target_ok);
@@ -102,13 +144,13 @@ private:
             Response res = target_ok ? self->m_shared.router.handle(req, internal, user)
                                      : simple(400, "invalid_parameter", "the request target has a malformed percent escape");
             const bool keep_alive = request->keep_alive() && !self->m_shared.stopping;
-            const std::string target(request->target());
+            const bool head = request->method() == http::verb::head;
             auto out = std::make_shared<Response>(std::move(res));
-            asio::post(self->m_stream.get_executor(), [self, out, keep_alive, internal, user, target,
-                                                       method = req.method] {
-                self->write(std::move(*out), keep_alive, self->m_started, method + " " + target,
-                            internal.empty() ? user : user + "\x1f" + internal);
-            });
+            asio::post(self->m_stream.get_executor(),
+                       [self, out, keep_alive, head, internal, user, what = req.method + " " + std::string(request->target())] {
+                           self->write(std::move(*out), keep_alive, head, what,
+                                       internal.empty() ? user : user + "\x1f" + internal);
+                       });
         });
     }
 
@@ -120,22 +162,27 @@ private:
         return r;
     }
 
-    void write(Response res, bool keep_alive, std::chrono::steady_clock::time_point started, const std::string& what,
-               const std::string& user_and_error)
+    /// Writes the answer (to a HEAD request: its header only, with the length the body would have).
+    void write(Response res, bool keep_alive, bool head, const std::string& what, const std::string& user_and_error)
     {
         auto message = std::make_shared<http::response<http::string_body>>(http::status(res.status), 11);
         message->set(http::field::server, "cims/0.1");
         if (!res.content_type.empty()) message->set(http::field::content_type, res.content_type);
         for (const auto& [name, value] : res.headers) message->insert(name, value);
-        message->body() = std::move(res.body);
+        const std::size_t bytes = res.body.size();
         message->keep_alive(keep_alive);
-        message->prepare_payload();
+        if (head) {
+            message->content_length(bytes);
+        } else {
+            message->body() = std::move(res.body);
+            message->prepare_payload();
+        }
 
-        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_started).count();
         const auto sep = user_and_error.find('\x1f');
         const std::string user = user_and_error.substr(0, sep);
         nlohmann::json line{{"event", "request"}, {"remote", m_remote}, {"request", what},
-                            {"status", res.status},  {"bytes", message->body().size()},
+                            {"status", res.status},  {"bytes", bytes},
                             {"ms", std::round(ms * 1000) / 1000}, {"user", user}};
         if (sep != std::string::npos) {
             line["error"] = user_and_error.substr(sep + 1);
@@ -143,6 +190,7 @@ private:
         } else {
             request_log().info(line.dump());
         }
+        m_stream.expires_after(std::chrono::seconds(m_shared.options.read_timeout_seconds));
         http::async_write(m_stream, *message, [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
             --self->m_shared.in_flight;
             if (ec || !message->keep_alive()) return self->close();
@@ -253,6 +301,11 @@ void HttpServer::run(const std::function<void(std::uint16_t)>& on_listening)
     for (auto& t : threads) t.join();
     s.workers.join();
     request_log().info(R"({"event":"stopped"})");
+}
+
+int HttpServer::in_flight() const
+{
+    return m_impl->shared.in_flight.load();
 }
 
 void HttpServer::stop()

@@ -35,6 +35,8 @@ public:
     void run(const std::function<void(std::uint16_t)>& on_listening = {});
     /// Asks run() to finish gracefully; safe from any thread.
     void stop();
+    /// Requests whose header has arrived and whose answer is not yet written.
+    int in_flight() const;
 
 private:
     struct Impl;

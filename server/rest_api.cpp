@@ -219,7 +219,9 @@ int report_year(const Request& request, RequestContext& ctx)
 {
     int year = 0;
     if (const auto y = request.param("year")) {
-        year = int(integer_param("year", *y));
+        const std::int64_t given = integer_param("year", *y);
+        if (given < 1960 || given > 2999) throw bad_request("year", "year " + *y + " is out of range (1960–2999)");
+        year = int(given);
     } else {
         const auto latest = ctx.store.latest_year();
         if (!latest) throw ApiError(404, "not_found", "the ledger is empty: there is no year to report", "year");
@@ -419,7 +421,8 @@ std::optional<Response> handle_rest(const Request& request, RequestContext& ctx)
         only_params(request, {});
         const json body = parse_body(request);
         const std::string name = text_field(body, "name"), password = text_field(body, "password");
-        std::lock_guard lock(ctx.write_mutex);
+        // Not under the write mutex: the password check is slow on purpose and must not hold up
+        // uploads and approvals; the short write (token or failure entry) waits on SQLite's lock.
         const core::LoginResult login = core::Accounts(ctx.store).login(name, password);
         return json_response(200, {{"token", login.token}, {"expires_at", login.expires_at}});
     }

@@ -103,10 +103,10 @@ Response Router::route(const Request& request, std::string& user)
 
     const std::string bearer = bearer_of(request);
     const bool login = request.path == "/api/v1/login";
-    if (!bearer.empty()) {
+    if (!bearer.empty() && !login) { // a stale token sent along must not stop a login
         ctx.principal = core::Accounts(store).authenticate(bearer);
         user = ctx.principal->name;
-    } else if (request.header("authorization")) {
+    } else if (request.header("authorization") && !login) {
         throw core::Unauthenticated("the Authorization header must be 'Bearer <token or API key>'");
     } else if (!login && !(m_settings.public_read && is_public_read(request))) {
         throw core::Unauthenticated("send 'Authorization: Bearer <token or API key>' (POST /api/v1/login gives a token)");

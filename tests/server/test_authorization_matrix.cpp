@@ -73,12 +73,16 @@ TEST_F(AuthorizationMatrix, EveryEndpointEveryRoleOwnAndOtherOrganisation)
     const std::string hazard_id = "T100";
 
     int user_serial = 0, org_serial = 0;
+    std::size_t serial = 0; // the OGC rows go round every collection
+    const std::vector<std::string> collections{"hazards", "activities", "releases", "regions"};
     const std::vector<Row> rows{
         {"GET", "/", [] { return Call{"/"}; }, all(200)},
         {"GET", "/conformance", [] { return Call{"/conformance"}; }, all(200)},
         {"GET", "/collections", [] { return Call{"/collections"}; }, all(200)},
-        {"GET", "/collections/{collectionId}", [] { return Call{"/collections/hazards"}; }, all(200)},
-        {"GET", "/collections/{collectionId}/items", [] { return Call{"/collections/hazards/items?limit=5"}; }, all(200)},
+        {"GET", "/collections/{collectionId}",
+         [&] { return Call{"/collections/" + collections[serial++ % collections.size()]}; }, all(200)},
+        {"GET", "/collections/{collectionId}/items",
+         [&] { return Call{"/collections/" + collections[serial++ % collections.size()] + "/items?limit=5"}; }, all(200)},
         {"GET", "/collections/{collectionId}/items/{featureId}",
          [&] { return Call{"/collections/hazards/items/" + hazard_id}; }, all(200)},
         {"GET", "/api/v1/openapi.json", [] { return Call{"/api/v1/openapi.json"}; }, all(200)},

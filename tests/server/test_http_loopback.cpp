@@ -80,6 +80,37 @@ TEST_F(Loopback, KeepAliveServesSeveralRequestsOnOneConnection)
     EXPECT_EQ(unauthorised.content_type, "application/json");
 }
 
+TEST_F(Loopback, HeadAnswersTheHeaderOnlyAndTheConnectionStaysUsable)
+{
+    start();
+    HttpClient client(m_port);
+    const auto get = client.request("GET", "/conformance", m_keys.at("donor"));
+    ASSERT_EQ(get.status, 200);
+    boost::asio::io_context ioc;
+    boost::beast::tcp_stream stream(ioc);
+    stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), m_port));
+    namespace http = boost::beast::http;
+    http::request<http::empty_body> head(http::verb::head, "/conformance", 11);
+    head.set(http::field::host, "127.0.0.1");
+    head.set(http::field::authorization, "Bearer " + m_keys.at("donor"));
+    http::write(stream, head);
+    boost::beast::flat_buffer buffer;
+    http::response_parser<http::empty_body> parser;
+    parser.skip(true); // a response to HEAD has no body whatever its Content-Length says
+    http::read(stream, buffer, parser);
+    EXPECT_EQ(parser.get().result_int(), 200u);
+    EXPECT_EQ(parser.get()[http::field::content_length], std::to_string(get.body.size()));
+    // The next answer on the same connection is read intact.
+    http::request<http::empty_body> next(http::verb::get, "/conformance", 11);
+    next.set(http::field::host, "127.0.0.1");
+    next.set(http::field::authorization, "Bearer " + m_keys.at("donor"));
+    http::write(stream, next);
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    EXPECT_EQ(res.result_int(), 200u);
+    EXPECT_EQ(res.body(), get.body);
+}
+
 TEST_F(Loopback, ABodyOverTheLimitIs413)
 {
     start(1024);
@@ -158,7 +189,9 @@ TEST_F(Loopback, StopFinishesTheRequestInFlight)
         return client.request("POST", "/api/v1/submissions?kind=hazards", m_keys.at("op_a"), body, "application/geo+json");
     });
     sent.get_future().wait();
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // Stop once the server holds the request (its header arrived; it is being read or validated).
+    for (int i = 0; i < 2000 && m_server->in_flight() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_EQ(m_server->in_flight(), 1);
     stop();
     const ClientResponse r = upload.get();
     EXPECT_EQ(r.status, 201) << r.body;
